@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * onvm-monitor: pass packets on along their chain, and print every second
+ * the packets, bytes and distinct flows (5-tuples) seen in that second.
+ *
+ * Flows are counted with linear counting over a 64 Ki-bit bitmap: no
+ * allocation on the packet path, within a few percent up to ~100K flows.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+
+#include <onvm_nf.h>
+
+#define FLOW_BITS 65536
+
+static uint64_t flow_map[FLOW_BITS / 64];
+static uint64_t sec_pkts, sec_bytes, total_pkts;
+static int print_each;
+
+/* Hash of the 5-tuple (or of the Ethernet header for non-IP frames). */
+static uint32_t
+flow_hash(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *end = p + rte_pktmbuf_data_len(m);
+	const struct rte_ether_hdr *eth = (const void *)p;
+	uint16_t type;
+	uint32_t h;
+	uint8_t proto;
+
+	if (p + sizeof(*eth) > end)
+		return 0;
+	type = eth->ether_type;
+	p += sizeof(*eth);
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) && p + 4 <= end) {
+		memcpy(&type, p + 2, sizeof(type));
+		p += 4;
+	}
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+	    p + sizeof(struct rte_ipv4_hdr) <= end) {
+		const struct rte_ipv4_hdr *ip = (const void *)p;
+
+		h = rte_hash_crc(&ip->src_addr, 8, 0);
+		proto = ip->next_proto_id;
+		p += rte_ipv4_hdr_len(ip);
+	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
+		   p + sizeof(struct rte_ipv6_hdr) <= end) {
+		const struct rte_ipv6_hdr *ip = (const void *)p;
+
+		h = rte_hash_crc(ip->src_addr, 32, 0);
+		proto = ip->proto;
+		p += sizeof(*ip);
+	} else {
+		return rte_hash_crc(eth, sizeof(*eth), 0);
+	}
+	h = rte_hash_crc_1byte(proto, h);
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && p + 4 <= end)
+		h = rte_hash_crc(p, 4, h);
+	return h;
+}
+
+static void
+monitor(struct onvm_nf *nf, struct rte_mbuf *pkt)
+{
+	uint32_t h = flow_hash(pkt) % FLOW_BITS;
+
+	flow_map[h / 64] |= UINT64_C(1) << (h % 64);
+	sec_pkts++;
+	sec_bytes += rte_pktmbuf_pkt_len(pkt);
+	if (print_each)
+		printf("monitor: port %u, %u bytes, flow %08x\n",
+		       onvm_pkt_in_port(pkt), rte_pktmbuf_pkt_len(pkt), h);
+	/* verdict stays NEXT */
+}
+
+static void
+tick(struct onvm_nf *nf, uint64_t now_ns)
+{
+	unsigned int i, set = 0;
+	double flows;
+
+	for (i = 0; i < FLOW_BITS / 64; i++)
+		set += __builtin_popcountll(flow_map[i]);
+	flows = set == FLOW_BITS ? (double)FLOW_BITS :
+		-(double)FLOW_BITS * log((double)(FLOW_BITS - set) / FLOW_BITS);
+	total_pkts += sec_pkts;
+	printf("monitor: %" PRIu64 " pkts/s, %.3f Mbit/s, %.0f flows/s, "
+	       "%" PRIu64 " packets in total\n", sec_pkts,
+	       sec_bytes * 8 / 1e6, flows, total_pkts);
+	fflush(stdout);
+	memset(flow_map, 0, sizeof(flow_map));
+	sec_pkts = sec_bytes = 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct onvm_nf *nf = onvm_nf_start(&argc, &argv, "monitor");
+	int rc;
+
+	if (nf == NULL)
+		return 1;
+	if (argc == 2 && strcmp(argv[1], "--print") == 0) {
+		print_each = 1;
+	} else if (argc != 1) {
+		fprintf(stderr, "%s: unexpected argument '%s' (monitor takes "
+			"only --print, to print every packet)\n", argv[0],
+			argv[1]);
+		onvm_nf_stop(nf);
+		return 1;
+	}
+	onvm_nf_set_tick(nf, tick, 1000);
+	rc = onvm_nf_run_pkt(nf, monitor);
+	onvm_nf_stop(nf);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* onvm-mgr: the DPDK primary. Owns the ports and the hugepage memory, runs
+ * the data path on every EAL lcore, and a control thread for start-up,
+ * liveness, stats and shutdown. */
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "mgr.h"
+#include "onvm_runtime.h"
+
+RTE_LOG_REGISTER(mgr_logtype, onvm.mgr, INFO);
+
+#define MGR_TICK_MS 100		/* control thread period; the heartbeat */
+#define MGR_LEAVE_MS 3000	/* how long NFs get to leave at shutdown */
+#define MGR_WAIT_LOG_S 5	/* repeat "waiting for services" this often */
+
+static struct mgr_ctx *mgr_self; /* for the signal handler */
+
+uint64_t
+mgr_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void
+mgr_on_signal(int sig __rte_unused)
+{
+	if (mgr_self != NULL) {
+		mgr_self->got_signal = 1;
+		mgr_self->stop_req = 1;
+	}
+}
+
+/* Sleep until an absolute CLOCK_MONOTONIC deadline. */
+static void
+mgr_sleep_until(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL,
+			       .tv_nsec = ns % 1000000000ULL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* One control-thread period: heartbeat, liveness, start-up. */
+static void
+mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
+{
+	struct onvm_shm *shm = ctx->shm;
+	char missing[128];
+
+	__atomic_store_n(&shm->mgr_heartbeat, shm->mgr_heartbeat + 1,
+			 __ATOMIC_RELEASE);
+	mgr_check_nfs(ctx);
+	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) !=
+	    ONVM_MGR_STARTING)
+		return;
+	if (ctx->opts.no_wait || mgr_chain_ready(ctx, missing,
+						 sizeof(missing))) {
+		__atomic_store_n(&shm->mgr_state, ONVM_MGR_RUNNING,
+				 __ATOMIC_RELEASE);
+		MGR_LOG(INFO, "%s; polling ports", ctx->opts.no_wait ?
+			"--no-wait" : "every service of the default chain is up");
+	} else if (now >= *next_wait_log) {
+		*next_wait_log = now + MGR_WAIT_LOG_S * 1000000000ULL;
+		MGR_LOG(INFO, "waiting for service(s) %s of the default chain "
+			"before polling ports", missing);
+	}
+}
+
+static void *
+mgr_ctl_thread(void *arg)
+{
+	struct mgr_ctx *ctx = arg;
+	uint64_t now, next = mgr_now_ns(), next_stats, next_wait_log = 0;
+	uint64_t stats_ns = (uint64_t)(ctx->opts.stats_interval * 1e9);
+	uint64_t end = ctx->opts.duration > 0 ?
+		ctx->start_ns + (uint64_t)(ctx->opts.duration * 1e9) : 0;
+
+	next_stats = ctx->start_ns + stats_ns;
+	for (;;) {
+		now = mgr_now_ns();
+		mgr_tick(ctx, now, &next_wait_log);
+		if (end != 0 && now >= end) {
+			MGR_LOG(INFO, "--duration reached");
+			break;
+		}
+		if (ctx->stop_req) {
+			MGR_LOG(INFO, "stop requested by a signal");
+			break;
+		}
+		if ((stats_ns != 0 || ctx->opts.stats_json != NULL) &&
+		    now >= next_stats) {
+			mgr_stats_report(ctx, 0);
+			next_stats += stats_ns ? stats_ns : 1000000000ULL;
+			if (next_stats < now)
+				next_stats = now;
+		}
+		next += MGR_TICK_MS * 1000000ULL;
+		mgr_sleep_until(next);
+	}
+
+	/* Shutdown: NFs see STOPPING and deregister; the data lcores keep
+	 * forwarding what they hand back until they are gone. */
+	__atomic_store_n(&ctx->shm->mgr_state, ONVM_MGR_STOPPING,
+			 __ATOMIC_RELEASE);
+	MGR_LOG(INFO, "stopping; waiting for %u NF(s) to leave", mgr_nb_nfs(ctx));
+	end = mgr_now_ns() + MGR_LEAVE_MS * 1000000ULL;
+	while (mgr_nb_nfs(ctx) > 0 && mgr_now_ns() < end) {
+		__atomic_store_n(&ctx->shm->mgr_heartbeat,
+				 ctx->shm->mgr_heartbeat + 1, __ATOMIC_RELEASE);
+		mgr_check_nfs(ctx);
+		mgr_sleep_until(mgr_now_ns() + 10000000ULL);
+	}
+	ctx->quit = 1;
+	return NULL;
+}
+
+/* EAL arguments: the user's, plus --file-prefix=onvm if none was given,
+ * so NFs started with no options find the manager. */
+static char **
+mgr_eal_args(int argc, char **argv, int *eal_argc, const char **prefix)
+{
+	static char def_prefix[] = "--file-prefix=" ONVM_DEFAULT_PREFIX;
+	char **out;
+	int i, n = 0, has = 0;
+
+	*prefix = ONVM_DEFAULT_PREFIX;
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--file-prefix=", 14) == 0) {
+			*prefix = argv[i] + 14;
+			has = 1;
+		} else if (strcmp(argv[i], "--file-prefix") == 0 &&
+			   i + 1 < argc) {
+			*prefix = argv[i + 1];
+			has = 1;
+		}
+	}
+	out = calloc(argc + 2, sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	out[n++] = argv[0];
+	if (!has)
+		out[n++] = def_prefix;
+	for (i = 1; i < argc; i++)
+		out[n++] = argv[i];
+	*eal_argc = n;
+	return out;
+}
+
+static int
+mgr_lcores_init(struct mgr_ctx *ctx)
+{
+	unsigned int lcore;
+	uint16_t n = 0;
+
+	ctx->nb_lcores = (uint16_t)rte_lcore_count();
+	if (ctx->nb_lcores > ONVM_MAX_MGR_LCORES) {
+		mgr_fail(ctx, "%u lcores given; the manager uses at most %d",
+			 ctx->nb_lcores, ONVM_MAX_MGR_LCORES);
+		return -EINVAL;
+	}
+	ctx->lcores = rte_zmalloc("onvm_lcores",
+				  sizeof(*ctx->lcores) * ctx->nb_lcores,
+				  RTE_CACHE_LINE_SIZE);
+	if (ctx->lcores == NULL) {
+		mgr_fail(ctx, "out of memory for lcore state");
+		return -ENOMEM;
+	}
+	RTE_LCORE_FOREACH(lcore) {
+		ctx->lcores[n].lcore_id = lcore;
+		ctx->lcores[n].idx = n;
+		ctx->lcores[n].txq = n;
+		n++;
+	}
+	return 0;
+}
+
+/* A primary leaves its hugepage and runtime files behind even on a clean
+ * exit; remove ours. */
+static void
+mgr_remove_prefix_files(const char *prefix)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2], line[PATH_MAX * 2];
+	char mnt[PATH_MAX], type[64];
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	unsigned int n = 0;
+	FILE *mounts;
+	DIR *d;
+
+	mounts = fopen("/proc/mounts", "r");
+	while (mounts != NULL && fgets(line, sizeof(line), mounts) != NULL) {
+		if (sscanf(line, "%*s %4095s %63s", mnt, type) != 2 ||
+		    strcmp(type, "hugetlbfs") != 0)
+			continue;
+		d = opendir(mnt);
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, plen) != 0 ||
+			    strncmp(de->d_name + plen, "map_", 4) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", mnt, de->d_name);
+			n += unlink(path) == 0;
+		}
+		if (d != NULL)
+			closedir(d);
+	}
+	if (mounts != NULL)
+		fclose(mounts);
+
+	onvm_runtime_dir(prefix, dir, sizeof(dir));
+	d = opendir(dir);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d != NULL) {
+		closedir(d);
+		rmdir(dir);
+	}
+	if (n)
+		MGR_LOG(INFO, "removed %u hugepage file(s) of prefix \"%s\"", n,
+			prefix);
+}
+
+static void
+mgr_shutdown(struct mgr_ctx *ctx)
+{
+	uint16_t i;
+
+	pthread_mutex_lock(&ctx->reg_lock);
+	for (i = 0; i < ctx->opts.max_nfs; i++)
+		if (ctx->shm->nf[i].state == ONVM_NF_RUNNING)
+			mgr_nf_reclaim(ctx, i, "did not leave in time");
+	pthread_mutex_unlock(&ctx->reg_lock);
+	mgr_drain_all(ctx);
+	mgr_registry_fini(ctx);
+	mgr_ports_close(ctx);
+	mgr_stats_report(ctx, 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct mgr_ctx ctx;
+	struct sigaction sa;
+	pthread_t ctl;
+	char **eal_argv;
+	int eal_argc, n, rc;
+
+	eal_argv = mgr_eal_args(argc, argv, &eal_argc, &ctx.prefix);
+	if (eal_argv == NULL) {
+		fprintf(stderr, "onvm-mgr: out of memory\n");
+		return 1;
+	}
+	/* Options first, so --help and a bad option need no hugepages. */
+	for (n = 1; n < argc && strcmp(argv[n], "--") != 0; n++)
+		;
+	if (n == argc) {
+		for (n = 1; n < argc; n++)
+			if (strcmp(argv[n], "--help") == 0 ||
+			    strcmp(argv[n], "-h") == 0) {
+				fputs(mgr_usage, stdout);
+				return 0;
+			}
+		fprintf(stderr, "onvm-mgr: missing \"--\" before the manager's "
+			"options (usage: onvm-mgr [EAL options] -- --chain "
+			"SID[,SID...] [options])\n");
+		return 1;
+	}
+	argv[n] = argv[0];
+	rc = mgr_opts_parse(argc - n, argv + n, &ctx.opts, ctx.err,
+			    sizeof(ctx.err));
+	if (rc == 1) {
+		fputs(mgr_usage, stdout);
+		return 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "onvm-mgr: %s\n", ctx.err);
+		return 1;
+	}
+	if (onvm_primary_alive(ctx.prefix)) {
+		fprintf(stderr, "onvm-mgr: a DPDK primary is already running on "
+			"file prefix \"%s\" (another onvm-mgr? use --file-prefix)\n",
+			ctx.prefix);
+		return 1;
+	}
+
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "onvm-mgr: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return 1;
+	}
+	ctx.start_ns = mgr_now_ns();
+	ctx.nb_ports = rte_eth_dev_count_avail();
+	if (ctx.nb_ports == 0)
+		mgr_fail(&ctx, "no usable port (give ports with --vdev or -a; "
+			 "a port that failed to probe is named above)");
+	else if (ctx.nb_ports > ONVM_MAX_PORTS)
+		mgr_fail(&ctx, "%u ports; at most %d are supported",
+			 ctx.nb_ports, ONVM_MAX_PORTS);
+	if (ctx.err[0] != '\0' || mgr_lcores_init(&ctx) < 0 ||
+	    mgr_registry_init(&ctx) < 0 || mgr_pools_create(&ctx) < 0 ||
+	    mgr_ports_init(&ctx) < 0)
+		goto fail;
+
+	mgr_self = &ctx;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mgr_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	MGR_LOG(INFO, "file prefix \"%s\", %u port(s), %u data lcore(s), "
+		"default chain of %u service(s), up to %u NFs", ctx.prefix,
+		ctx.nb_ports, ctx.nb_lcores, ctx.opts.chain.len,
+		ctx.opts.max_nfs);
+	mgr_stats_init(&ctx);
+	rc = rte_ctrl_thread_create(&ctl, "onvm-ctl", NULL, mgr_ctl_thread,
+				    &ctx);
+	if (rc != 0) {
+		mgr_fail(&ctx, "cannot start the control thread: %s",
+			 strerror(rc));
+		goto fail;
+	}
+	rte_eal_mp_remote_launch(mgr_lcore_main, &ctx, CALL_MAIN);
+	rte_eal_mp_wait_lcore();
+	pthread_join(ctl, NULL);
+
+	mgr_shutdown(&ctx);
+	mgr_self = NULL;
+	rte_eal_cleanup();
+	mgr_remove_prefix_files(ctx.prefix);
+	MGR_LOG(INFO, "stopped");
+	return 0;
+fail:
+	fprintf(stderr, "onvm-mgr: %s\n", ctx.err[0] ? ctx.err : "set-up failed");
+	if (ctx.shm != NULL)
+		mgr_registry_fini(&ctx);
+	rte_eal_cleanup();
+	mgr_remove_prefix_files(ctx.prefix);
+	return 1;
+}

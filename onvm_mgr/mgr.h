@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef MGR_H
+#define MGR_H
+
+/* The manager's context, passed to every part.
+ *
+ * Threads and what they own:
+ *  - data lcores (the main lcore and any workers): each its struct
+ *    mgr_lcore, the rx queues and tx queue it was given, and the tx rings of
+ *    the NF slots with slot % nb_lcores == its index;
+ *  - the control thread (mgr_ctl_thread): heartbeat, start-up, liveness,
+ *    stats, shutdown;
+ *  - DPDK's IPC thread: registration messages.
+ * The control thread and the IPC thread change the registry only under
+ * `reg_lock`; data lcores never take it (see onvm_shm.h and onvm_svc.h). */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mgr_opts.h"
+#include "onvm_shm.h"
+
+extern int mgr_logtype;
+#define MGR_LOG(l, fmt, ...) \
+	rte_log(RTE_LOG_##l, mgr_logtype, "mgr: " fmt "\n", ##__VA_ARGS__)
+
+/* Drop reasons, counted where they happen. */
+#define foreach_mgr_drop                                               \
+	_(RING_FULL, "ring_full")     /* an NF's rx ring was full */     \
+	_(NO_INSTANCE, "no_instance") /* no live instance of a service */ \
+	_(BAD_ACTION, "bad_action")   /* unknown verdict, port or service */ \
+	_(TX_FULL, "tx_full")	      /* a port took fewer than offered */ \
+	_(NF_DROP, "nf_drop")	      /* an NF's DROP verdict */          \
+	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */
+
+enum mgr_drop {
+#define _(sym, str) MGR_DROP_##sym,
+	foreach_mgr_drop
+#undef _
+	MGR_DROP_MAX
+};
+
+extern const char *const mgr_drop_names[MGR_DROP_MAX];
+
+/* Counters of one data lcore; only that lcore writes them. */
+struct mgr_lcore_stats {
+	uint64_t drop[MGR_DROP_MAX];
+	uint64_t port_rx[ONVM_MAX_PORTS];
+	uint64_t port_tx[ONVM_MAX_PORTS];
+	uint64_t port_tx_full[ONVM_MAX_PORTS];
+	uint64_t nf_ring_full[ONVM_MAX_NFS];
+} __rte_cache_aligned;
+
+struct mgr_buf {
+	uint16_t n;
+	struct rte_mbuf *pkts[ONVM_BURST];
+};
+
+struct mgr_lcore {
+	unsigned int lcore_id;
+	uint16_t idx;			/* 0 .. nb_lcores - 1; rcu thread id */
+	uint16_t txq;			/* its tx queue on every port */
+	uint16_t nb_rxq;		/* (port, queue) pairs it polls */
+	uint16_t rxq_port[ONVM_MAX_PORTS];
+	uint16_t rxq_id[ONVM_MAX_PORTS];
+
+	/* destinations with buffered packets, one bit each */
+	uint64_t dirty_nf;
+	uint32_t dirty_port;
+	struct mgr_buf nf_buf[ONVM_MAX_NFS];
+	struct mgr_buf port_buf[ONVM_MAX_PORTS];
+
+	struct mgr_lcore_stats st;
+} __rte_cache_aligned;
+
+struct mgr_ctx {
+	struct mgr_opts opts;
+	struct onvm_shm *shm;
+	const char *prefix;
+
+	uint16_t nb_ports;
+	int ports_closed;
+	char port_name[ONVM_MAX_PORTS][RTE_ETH_NAME_MAX_LEN];
+	uint16_t nb_lcores;
+	struct mgr_lcore *lcores;	/* nb_lcores, hugepage memory */
+	struct rte_rcu_qsbr *qsbr;	/* data lcores are its readers */
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+
+	pthread_mutex_t reg_lock;
+	struct mgr_lcore_stats ctl_st;	/* drops counted by control paths */
+
+	volatile int stop_req;		/* signal or --duration */
+	volatile int quit;		/* data lcores leave their loop */
+	int got_signal;
+	uint64_t start_ns;
+	char err[256];			/* why set-up failed, one line */
+};
+
+uint64_t mgr_now_ns(void);
+
+/* Record why set-up failed; main() prints it as the last line. */
+#define mgr_fail(ctx, fmt, ...) \
+	snprintf((ctx)->err, sizeof((ctx)->err), fmt, ##__VA_ARGS__)
+
+/* mgr_ports.c */
+int mgr_pools_create(struct mgr_ctx *ctx);
+int mgr_ports_init(struct mgr_ctx *ctx);
+void mgr_ports_close(struct mgr_ctx *ctx);
+
+/* mgr_registry.c */
+int mgr_registry_init(struct mgr_ctx *ctx);
+void mgr_registry_fini(struct mgr_ctx *ctx);
+int mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why);
+void mgr_check_nfs(struct mgr_ctx *ctx);
+int mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len);
+unsigned int mgr_nb_nfs(struct mgr_ctx *ctx);
+void mgr_drain_all(struct mgr_ctx *ctx);
+
+/* mgr_rx.c: the data path */
+int mgr_lcore_main(void *arg);
+
+/* mgr_stats.c */
+void mgr_stats_init(struct mgr_ctx *ctx);
+void mgr_stats_report(struct mgr_ctx *ctx, int final);
+
+#endif /* MGR_H */

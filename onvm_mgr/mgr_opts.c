@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mgr_opts.h"
+
+const char mgr_usage[] =
+	"usage: onvm-mgr [EAL options] -- --chain SID[,SID...] [options]\n"
+	"  --chain SID[,SID...]   default chain by service id (1..63), up to 16\n"
+	"  --stats-interval SEC   print stats every SEC seconds (default 1, 0: off)\n"
+	"  --stats-json PATH      rewrite PATH atomically with JSON stats every interval\n"
+	"  --duration SEC         stop after SEC seconds (default: until Ctrl-C)\n"
+	"  --no-wait              poll ports at once, before the chain's NFs are up\n"
+	"  --quiet                no stats table on stdout (JSON and log still)\n"
+	"  --ring-size N          NF ring size, a power of two (default 1024)\n"
+	"  --max-nfs N            NF instances at once, 1..32 (default 16)\n"
+	"  --mbufs N              mbufs per pool (default: derived from the above)\n"
+	"  --mbuf-cache N         per-lcore mempool cache (default 256)\n"
+	"  --rxd N, --txd N       port descriptors per queue (default 1024)\n"
+	"  --help                 this text\n";
+
+enum {
+	OPT_CHAIN = 256,
+	OPT_STATS_INTERVAL,
+	OPT_STATS_JSON,
+	OPT_DURATION,
+	OPT_NO_WAIT,
+	OPT_QUIET,
+	OPT_RING_SIZE,
+	OPT_MAX_NFS,
+	OPT_MBUFS,
+	OPT_MBUF_CACHE,
+	OPT_RXD,
+	OPT_TXD,
+	OPT_HELP,
+};
+
+static const struct option mgr_longopts[] = {
+	{ "chain", required_argument, NULL, OPT_CHAIN },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "ring-size", required_argument, NULL, OPT_RING_SIZE },
+	{ "max-nfs", required_argument, NULL, OPT_MAX_NFS },
+	{ "mbufs", required_argument, NULL, OPT_MBUFS },
+	{ "mbuf-cache", required_argument, NULL, OPT_MBUF_CACHE },
+	{ "rxd", required_argument, NULL, OPT_RXD },
+	{ "txd", required_argument, NULL, OPT_TXD },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+parse_seconds(const char *s, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || *end != '\0' || !(v >= 0) || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int
+num_opt(const char *name, const char *val, unsigned long min,
+	unsigned long max, unsigned long *out, char *err, size_t errlen)
+{
+	if (onvm_parse_uint(val, min, max, out) < 0) {
+		snprintf(err, errlen, "bad value '%s' for --%s (expected %lu..%lu)",
+			 val, name, min, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
+	       size_t errlen)
+{
+	unsigned long v;
+	int c, have_chain = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->stats_interval = 1.0;
+	o->ring_size = 1024;
+	o->max_nfs = 16;
+	o->mbuf_cache = 256;
+	o->nb_rxd = 1024;
+	o->nb_txd = 1024;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", mgr_longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CHAIN:
+			if (onvm_chain_parse(optarg, &o->chain, err, errlen) < 0)
+				return -EINVAL;
+			have_chain = 1;
+			break;
+		case OPT_STATS_INTERVAL:
+			if (parse_seconds(optarg, 3600, &o->stats_interval) < 0 ||
+			    (o->stats_interval > 0 && o->stats_interval < 0.1)) {
+				snprintf(err, errlen, "bad value '%s' for "
+					 "--stats-interval (seconds: 0, or 0.1..3600)",
+					 optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_STATS_JSON:
+			if (*optarg == '\0') {
+				snprintf(err, errlen, "--stats-json needs a path");
+				return -EINVAL;
+			}
+			o->stats_json = optarg;
+			break;
+		case OPT_DURATION:
+			if (parse_seconds(optarg, 31536000, &o->duration) < 0) {
+				snprintf(err, errlen, "bad value '%s' for "
+					 "--duration (seconds)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_NO_WAIT:
+			o->no_wait = 1;
+			break;
+		case OPT_QUIET:
+			o->quiet = 1;
+			break;
+		case OPT_RING_SIZE:
+			if (num_opt("ring-size", optarg, 64, 65536, &v, err,
+				    errlen) < 0)
+				return -EINVAL;
+			if (v & (v - 1)) {
+				snprintf(err, errlen, "--ring-size %lu is not a "
+					 "power of two", v);
+				return -EINVAL;
+			}
+			o->ring_size = (uint32_t)v;
+			break;
+		case OPT_MAX_NFS:
+			if (num_opt("max-nfs", optarg, 1, ONVM_MAX_NFS, &v,
+				    err, errlen) < 0)
+				return -EINVAL;
+			o->max_nfs = (uint32_t)v;
+			break;
+		case OPT_MBUFS:
+			if (num_opt("mbufs", optarg, 1024, 16777215, &v, err,
+				    errlen) < 0)
+				return -EINVAL;
+			o->nb_mbufs = (uint32_t)v;
+			break;
+		case OPT_MBUF_CACHE:
+			if (num_opt("mbuf-cache", optarg, 0, 512, &v, err,
+				    errlen) < 0)
+				return -EINVAL;
+			o->mbuf_cache = (uint32_t)v;
+			break;
+		case OPT_RXD:
+		case OPT_TXD:
+			if (num_opt(c == OPT_RXD ? "rxd" : "txd", optarg, 32,
+				    16384, &v, err, errlen) < 0)
+				return -EINVAL;
+			if (c == OPT_RXD)
+				o->nb_rxd = (uint16_t)v;
+			else
+				o->nb_txd = (uint16_t)v;
+			break;
+		case OPT_HELP:
+			return 1;
+		case ':':
+			snprintf(err, errlen, "option %s needs a value",
+				 argv[optind - 1]);
+			return -EINVAL;
+		default:
+			snprintf(err, errlen, "unknown option '%s' (see --help)",
+				 argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)",
+			 argv[optind]);
+		return -EINVAL;
+	}
+	if (!have_chain) {
+		snprintf(err, errlen, "--chain SID[,SID...] is required "
+			 "(the default chain by service id)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+uint32_t
+mgr_pool_size(uint16_t nb_ports, uint16_t nb_rxd, uint16_t nb_txd,
+	      uint32_t nb_lcores, uint32_t cache, uint32_t max_nfs,
+	      uint32_t ring_size)
+{
+	uint64_t n, p = 1;
+
+	n = (uint64_t)nb_ports * (nb_rxd + nb_txd) +
+	    (uint64_t)nb_lcores * (cache + ONVM_BURST *
+				   (ONVM_MAX_NFS + ONVM_MAX_PORTS)) +
+	    (uint64_t)max_nfs * 2 * ring_size + 2048;
+	while (p - 1 < n)
+		p <<= 1;
+	if (p - 1 > UINT32_MAX)
+		return UINT32_MAX;
+	return (uint32_t)(p - 1);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef MGR_OPTS_H
+#define MGR_OPTS_H
+
+/* The manager's own options (after the EAL's "--") and the mempool sizing
+ * they imply. No rte_ calls: unit-tested. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "onvm_chain.h"
+
+struct mgr_opts {
+	struct onvm_chain chain;	/* --chain, required */
+	double stats_interval;		/* --stats-interval SEC, 0: off */
+	const char *stats_json;		/* --stats-json PATH, or NULL */
+	double duration;		/* --duration SEC, 0: until a signal */
+	int no_wait;			/* --no-wait */
+	int quiet;			/* --quiet: no stats table on stdout */
+	uint32_t ring_size;		/* --ring-size N, power of two */
+	uint32_t max_nfs;		/* --max-nfs N */
+	uint32_t nb_mbufs;		/* --mbufs N, 0: derived */
+	uint32_t mbuf_cache;		/* --mbuf-cache N */
+	uint16_t nb_rxd;		/* --rxd N */
+	uint16_t nb_txd;		/* --txd N */
+};
+
+/**
+ * Parse the manager's options. argv[0] is the program name.
+ * @return 0; 1 if --help was given (usage printed by the caller);
+ *   -EINVAL with one phrase in @p err.
+ */
+int mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
+		   size_t errlen);
+
+/** The usage text. */
+extern const char mgr_usage[];
+
+/**
+ * mbufs a pool needs so that no queue or ring can run dry: every port's
+ * rx and tx descriptors, every lcore's cache and buffers, and every NF's
+ * two rings full at once; rounded up to 2^k - 1 (best for ring mempools).
+ */
+uint32_t mgr_pool_size(uint16_t nb_ports, uint16_t nb_rxd, uint16_t nb_txd,
+		       uint32_t nb_lcores, uint32_t cache, uint32_t max_nfs,
+		       uint32_t ring_size);
+
+#endif /* MGR_OPTS_H */

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* The registry (control path): the shared tables, the NF rings, NF
+ * registration over DPDK IPC, liveness, and reclaiming what a departed NF
+ * left in its rings. Runs on the control and IPC threads, under reg_lock. */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_memzone.h>
+#include <rte_ring.h>
+
+#include "mgr.h"
+#include "onvm_msg.h"
+
+#define MGR_TX_DRAIN_MS 500	/* wait for a data lcore to empty a tx ring */
+
+static struct mgr_ctx *mgr_ipc_ctx; /* the IPC callback has no argument */
+
+static int
+mgr_ring_pair(struct mgr_ctx *ctx, uint16_t slot)
+{
+	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
+	char name[RTE_RING_NAMESIZE];
+	/* rx: the data lcores produce (one of them: SP), the NF consumes.
+	 * tx: the NF produces, the data lcore that owns the slot consumes;
+	 * the control path touches either only after a grace period. */
+	unsigned int rx_flags = RING_F_SC_DEQ |
+		(ctx->nb_lcores == 1 ? RING_F_SP_ENQ : 0);
+	int socket = (int)rte_socket_id();
+
+	snprintf(name, sizeof(name), "onvm_nf%u_rx", slot);
+	nf->rx_ring = rte_ring_create(name, ctx->opts.ring_size, socket,
+				      rx_flags);
+	snprintf(name, sizeof(name), "onvm_nf%u_tx", slot);
+	nf->tx_ring = rte_ring_create(name, ctx->opts.ring_size, socket,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (nf->rx_ring == NULL || nf->tx_ring == NULL) {
+		mgr_fail(ctx, "cannot create rings for NF slot %u: %s", slot,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static unsigned int
+mgr_free_mbufs(struct rte_ring *r)
+{
+	struct rte_mbuf *pkts[ONVM_BURST];
+	unsigned int n, total = 0;
+
+	while ((n = rte_ring_dequeue_burst(r, (void **)pkts, ONVM_BURST,
+					   NULL)) > 0) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		total += n;
+	}
+	return total;
+}
+
+/* Take a slot out of service and give back every mbuf in its rings.
+ * Called with reg_lock held. */
+int
+mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
+{
+	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
+	uint64_t deadline;
+	unsigned int freed;
+
+	if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_RUNNING)
+		return -ENOENT;
+	onvm_svc_remove(&ctx->shm->svc[nf->service_id], slot);
+	__atomic_store_n(&nf->state, ONVM_NF_STOPPING, __ATOMIC_RELEASE);
+	/* After this no data lcore holds the slot as a destination. */
+	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	freed = mgr_free_mbufs(nf->rx_ring);
+
+	/* The owning data lcore forwards what the NF handed back. */
+	deadline = mgr_now_ns() + MGR_TX_DRAIN_MS * 1000000ULL;
+	while (!rte_ring_empty(nf->tx_ring) && !ctx->quit &&
+	       mgr_now_ns() < deadline) {
+		struct timespec ts = { 0, 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	__atomic_store_n(&nf->state, ONVM_NF_FREE, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	freed += mgr_free_mbufs(nf->tx_ring);
+	rte_ring_reset(nf->rx_ring);
+	rte_ring_reset(nf->tx_ring);
+	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += freed;
+
+	MGR_LOG(INFO, "NF %s (service %u, instance %u, pid %d) %s; "
+		"%u queued packet(s) dropped", nf->name, nf->service_id,
+		nf->instance_id, nf->pid, why, freed);
+	nf->pid = 0;
+	nf->service_id = 0;
+	nf->instance_id = 0;
+	return 0;
+}
+
+static int
+mgr_instance_taken(struct mgr_ctx *ctx, int id)
+{
+	uint16_t i;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++)
+		if (ctx->shm->nf[i].state != ONVM_NF_FREE &&
+		    ctx->shm->nf[i].instance_id == id)
+			return 1;
+	return 0;
+}
+
+static int
+mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
+	     struct onvm_msg_rep *rep)
+{
+	struct onvm_shm *shm = ctx->shm;
+	struct onvm_nf_slot *nf;
+	uint16_t slot;
+	int id;
+
+	if (req->service_id == 0 || req->service_id >= ONVM_MAX_SERVICES)
+		return -EINVAL;
+	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) ==
+	    ONVM_MGR_STOPPING)
+		return -ESHUTDOWN;
+	if (req->instance_id > 0) {
+		id = req->instance_id;
+		if (mgr_instance_taken(ctx, id))
+			return -EEXIST;
+	} else {
+		for (id = 1; mgr_instance_taken(ctx, id); id++)
+			;
+	}
+	for (slot = 0; slot < ctx->opts.max_nfs; slot++)
+		if (shm->nf[slot].state == ONVM_NF_FREE)
+			break;
+	if (slot == ctx->opts.max_nfs ||
+	    shm->svc[req->service_id].n == ONVM_MAX_INSTANCES)
+		return -ENOSPC;
+
+	nf = &shm->nf[slot];
+	nf->pid = req->pid;
+	nf->service_id = req->service_id;
+	nf->instance_id = (uint16_t)id;
+	nf->start_ns = req->start_ns;
+	nf->reg_ns = mgr_now_ns();
+	nf->stop_req = 0;
+	memcpy(nf->tag, req->tag, sizeof(nf->tag));
+	memcpy(nf->name, req->name, sizeof(nf->name));
+	nf->tag[sizeof(nf->tag) - 1] = '\0';
+	nf->name[sizeof(nf->name) - 1] = '\0';
+	memset(&nf->nf, 0, sizeof(nf->nf));
+	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
+	onvm_svc_add(&shm->svc[req->service_id], slot);
+
+	rep->slot = slot;
+	rep->instance_id = (uint16_t)id;
+	MGR_LOG(INFO, "NF %s registered: service %u, instance %d, pid %d, "
+		"slot %u%s%s, %.1f ms after its start", nf->name,
+		nf->service_id, id, nf->pid, slot, nf->tag[0] ? ", tag " : "",
+		nf->tag, (nf->reg_ns - nf->start_ns) / 1e6);
+	return 0;
+}
+
+static int
+mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
+{
+	struct mgr_ctx *ctx = mgr_ipc_ctx;
+	struct onvm_msg_req req;
+	struct onvm_msg_rep rep;
+	struct rte_mp_msg out;
+
+	memset(&rep, 0, sizeof(rep));
+	if (msg->len_param < (int)sizeof(req)) {
+		rep.rc = -EPROTO;
+		goto reply;
+	}
+	memcpy(&req, msg->param, sizeof(req));
+	if (req.shm_version != ONVM_SHM_VERSION) {
+		rep.rc = -EPROTO;
+		goto reply;
+	}
+	pthread_mutex_lock(&ctx->reg_lock);
+	switch (req.op) {
+	case ONVM_MSG_REGISTER:
+		rep.rc = mgr_register(ctx, &req, &rep);
+		break;
+	case ONVM_MSG_UNREGISTER:
+		if (req.slot >= ctx->opts.max_nfs ||
+		    ctx->shm->nf[req.slot].pid != req.pid)
+			rep.rc = -ENOENT;
+		else
+			rep.rc = mgr_nf_reclaim(ctx, req.slot, "left");
+		break;
+	default:
+		rep.rc = -EPROTO;
+		break;
+	}
+	pthread_mutex_unlock(&ctx->reg_lock);
+reply:
+	memset(&out, 0, sizeof(out));
+	snprintf(out.name, sizeof(out.name), "%s", ONVM_MP_ACTION);
+	out.len_param = sizeof(rep);
+	memcpy(out.param, &rep, sizeof(rep));
+	return rte_mp_reply(&out, peer);
+}
+
+int
+mgr_registry_init(struct mgr_ctx *ctx)
+{
+	static const struct rte_mbuf_dynfield meta_desc = {
+		.name = ONVM_PKT_META_NAME,
+		.size = sizeof(struct onvm_pkt_meta),
+		.align = __alignof__(struct onvm_pkt_meta),
+	};
+	const struct rte_memzone *mz;
+	struct onvm_shm *shm;
+	size_t sz;
+	uint16_t i;
+	int off;
+
+	mz = rte_memzone_reserve(ONVM_MZ_SHM, sizeof(*shm), rte_socket_id(),
+				 RTE_MEMZONE_2MB | RTE_MEMZONE_SIZE_HINT_ONLY);
+	if (mz == NULL) {
+		mgr_fail(ctx, "cannot reserve shared tables: %s",
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	shm = mz->addr;
+	memset(shm, 0, sizeof(*shm));
+	ctx->shm = shm;
+
+	off = rte_mbuf_dynfield_register(&meta_desc);
+	if (off < 0) {
+		mgr_fail(ctx, "cannot register the mbuf metadata field: %s",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	onvm_pkt_meta_offset = off;
+
+	sz = rte_rcu_qsbr_get_memsize(ctx->nb_lcores);
+	ctx->qsbr = rte_zmalloc("onvm_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (ctx->qsbr == NULL ||
+	    rte_rcu_qsbr_init(ctx->qsbr, ctx->nb_lcores) < 0) {
+		mgr_fail(ctx, "cannot set up RCU state");
+		return -ENOMEM;
+	}
+	for (i = 0; i < ctx->opts.max_nfs; i++)
+		if (mgr_ring_pair(ctx, i) < 0)
+			return -ENOMEM;
+
+	pthread_mutex_init(&ctx->reg_lock, NULL);
+	shm->meta_offset = off;
+	shm->ring_size = ctx->opts.ring_size;
+	shm->nb_ports = ctx->nb_ports;
+	shm->chain = ctx->opts.chain;
+	shm->tsc_hz = rte_get_tsc_hz();
+	shm->mgr_pid = getpid();
+	shm->mgr_state = ONVM_MGR_STARTING;
+	shm->version = ONVM_SHM_VERSION;
+	/* Last: an NF that sees the magic sees everything above. */
+	__atomic_store_n(&shm->magic, ONVM_SHM_MAGIC, __ATOMIC_RELEASE);
+
+	mgr_ipc_ctx = ctx;
+	if (rte_mp_action_register(ONVM_MP_ACTION, mgr_ipc) < 0) {
+		mgr_fail(ctx, "cannot register the IPC action: %s",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+void
+mgr_registry_fini(struct mgr_ctx *ctx)
+{
+	rte_mp_action_unregister(ONVM_MP_ACTION);
+	(void)ctx;
+}
+
+/* Notice NFs that died without deregistering, and reclaim their rings. */
+void
+mgr_check_nfs(struct mgr_ctx *ctx)
+{
+	struct onvm_nf_slot *nf;
+	uint16_t i;
+
+	pthread_mutex_lock(&ctx->reg_lock);
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		nf = &ctx->shm->nf[i];
+		if (nf->state == ONVM_NF_RUNNING && nf->pid > 0 &&
+		    kill(nf->pid, 0) < 0 && errno == ESRCH)
+			mgr_nf_reclaim(ctx, i, "died");
+	}
+	pthread_mutex_unlock(&ctx->reg_lock);
+}
+
+unsigned int
+mgr_nb_nfs(struct mgr_ctx *ctx)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++)
+		n += __atomic_load_n(&ctx->shm->nf[i].state,
+				     __ATOMIC_ACQUIRE) != ONVM_NF_FREE;
+	return n;
+}
+
+/* Does every service of the default chain have an instance? If not, list
+ * the missing ones. */
+int
+mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len)
+{
+	const struct onvm_chain *c = &ctx->shm->chain;
+	size_t off = 0;
+	int ready = 1;
+	uint8_t i;
+
+	missing[0] = '\0';
+	for (i = 0; i < c->len; i++) {
+		if (__atomic_load_n(&ctx->shm->svc[c->sid[i]].n,
+				    __ATOMIC_ACQUIRE) > 0)
+			continue;
+		ready = 0;
+		if (off < len)
+			off += snprintf(missing + off, len - off, "%s%u",
+					off ? "," : "", c->sid[i]);
+	}
+	return ready;
+}
+
+/* After the data lcores stopped: free whatever is left in any ring. */
+void
+mgr_drain_all(struct mgr_ctx *ctx)
+{
+	unsigned int freed = 0;
+	uint16_t i;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		freed += mgr_free_mbufs(ctx->shm->nf[i].rx_ring);
+		freed += mgr_free_mbufs(ctx->shm->nf[i].tx_ring);
+	}
+	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += freed;
+	if (freed)
+		MGR_LOG(INFO, "freed %u packet(s) left in NF rings", freed);
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* The manager's data path, one loop per data lcore:
+ *  1. rx bursts from its port queues -> the first service of the chain;
+ *  2. bursts from its NFs' tx rings -> the next hop of each verdict;
+ *  3. flush per-destination buffers in bursts: NF rx rings, port tx queues.
+ * Burst-based, lock-free, allocation-free, syscall-free. Every mbuf leaves
+ * an iteration enqueued, transmitted or freed-and-counted. */
+
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_hash_crc.h>
+#include <rte_ip.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "mgr.h"
+
+#define MGR_PREFETCH 3
+
+/* A flow hash for picking among several instances: the NIC's RSS hash if
+ * it gave one, else CRC32 of the IPv4/IPv6 addresses and L4 ports. Computed
+ * once per packet and kept in the mbuf for the hops after. */
+static uint32_t
+mgr_flow_hash(struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv4_hdr *ip4;
+	const struct rte_ipv6_hdr *ip6;
+	const uint8_t *p, *end;
+	uint16_t type;
+	uint32_t h = 0;
+	uint8_t proto;
+
+	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
+		return m->hash.rss;
+	p = rte_pktmbuf_mtod(m, const uint8_t *);
+	end = p + rte_pktmbuf_data_len(m);
+	if (p + sizeof(*eth) > end)
+		goto out;
+	eth = (const struct rte_ether_hdr *)p;
+	type = eth->ether_type;
+	p += sizeof(*eth);
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) && p + 4 <= end) {
+		memcpy(&type, p + 2, sizeof(type));
+		p += 4;
+	}
+	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+	    p + sizeof(*ip4) <= end) {
+		ip4 = (const struct rte_ipv4_hdr *)p;
+		h = rte_hash_crc(&ip4->src_addr, 8, 0);
+		proto = ip4->next_proto_id;
+		p += rte_ipv4_hdr_len(ip4);
+	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
+		   p + sizeof(*ip6) <= end) {
+		ip6 = (const struct rte_ipv6_hdr *)p;
+		h = rte_hash_crc(ip6->src_addr, 32, 0);
+		proto = ip6->proto;
+		p += sizeof(*ip6);
+	} else {
+		goto out;
+	}
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && p + 4 <= end)
+		h = rte_hash_crc(p, 4, h);
+out:
+	m->hash.rss = h;
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return h;
+}
+
+static inline void
+mgr_free(struct mgr_lcore *lc, struct rte_mbuf *m, enum mgr_drop why)
+{
+	lc->st.drop[why]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+mgr_flush_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
+{
+	struct mgr_buf *b = &lc->nf_buf[slot];
+	unsigned int sent;
+
+	sent = rte_ring_enqueue_burst(ctx->shm->nf[slot].rx_ring,
+				      (void **)b->pkts, b->n, NULL);
+	if (unlikely(sent < b->n)) {
+		lc->st.drop[MGR_DROP_RING_FULL] += b->n - sent;
+		lc->st.nf_ring_full[slot] += b->n - sent;
+		rte_pktmbuf_free_bulk(b->pkts + sent, b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void
+mgr_flush_port(struct mgr_lcore *lc, uint16_t port)
+{
+	struct mgr_buf *b = &lc->port_buf[port];
+	uint16_t sent;
+
+	sent = rte_eth_tx_burst(port, lc->txq, b->pkts, b->n);
+	lc->st.port_tx[port] += sent;
+	if (unlikely(sent < b->n)) {
+		lc->st.drop[MGR_DROP_TX_FULL] += b->n - sent;
+		lc->st.port_tx_full[port] += b->n - sent;
+		rte_pktmbuf_free_bulk(b->pkts + sent, b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void
+mgr_to_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, struct rte_mbuf *m,
+	  uint16_t sid)
+{
+	const struct onvm_service *s = &ctx->shm->svc[sid];
+	struct mgr_buf *b;
+	int slot;
+
+	slot = onvm_svc_pick(s, __atomic_load_n(&s->n, __ATOMIC_RELAXED) > 1 ?
+			     mgr_flow_hash(m) : 0);
+	if (unlikely(slot < 0)) {
+		mgr_free(lc, m, MGR_DROP_NO_INSTANCE);
+		return;
+	}
+	b = &lc->nf_buf[slot];
+	lc->dirty_nf |= UINT64_C(1) << slot;
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == ONVM_BURST))
+		mgr_flush_nf(ctx, lc, (uint16_t)slot);
+}
+
+static inline void
+mgr_to_port(struct mgr_lcore *lc, struct rte_mbuf *m, uint16_t port)
+{
+	struct mgr_buf *b = &lc->port_buf[port];
+
+	lc->dirty_port |= UINT32_C(1) << port;
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == ONVM_BURST))
+		mgr_flush_port(lc, port);
+}
+
+static void
+mgr_flush(struct mgr_ctx *ctx, struct mgr_lcore *lc)
+{
+	uint64_t nfs = lc->dirty_nf;
+	uint32_t ports = lc->dirty_port;
+	unsigned int i;
+
+	/* A buffer that filled up was flushed already and may be empty. */
+	while (nfs != 0) {
+		i = rte_bsf64(nfs);
+		nfs &= nfs - 1;
+		if (lc->nf_buf[i].n)
+			mgr_flush_nf(ctx, lc, (uint16_t)i);
+	}
+	while (ports != 0) {
+		i = rte_bsf32(ports);
+		ports &= ports - 1;
+		if (lc->port_buf[i].n)
+			mgr_flush_port(lc, (uint16_t)i);
+	}
+	lc->dirty_nf = 0;
+	lc->dirty_port = 0;
+}
+
+/* Packets from a port start at position 0 of the default chain. */
+static void
+mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
+	    uint16_t q)
+{
+	struct rte_mbuf *pkts[ONVM_BURST];
+	const struct onvm_chain *c = &ctx->shm->chain;
+	struct onvm_pkt_meta *meta;
+	uint16_t i, n;
+
+	n = rte_eth_rx_burst(port, q, pkts, ONVM_BURST);
+	if (n == 0)
+		return;
+	lc->st.port_rx[port] += n;
+	for (i = 0; i < n && i < MGR_PREFETCH; i++)
+		rte_prefetch0(onvm_pkt_meta(pkts[i]));
+	for (i = 0; i < n; i++) {
+		if (i + MGR_PREFETCH < n)
+			rte_prefetch0(onvm_pkt_meta(pkts[i + MGR_PREFETCH]));
+		meta = onvm_pkt_meta(pkts[i]);
+		meta->action = ONVM_ACT_NEXT;
+		meta->chain_pos = 0;
+		meta->dest = 0;
+		meta->in_port = port;
+		meta->chain_id = 0;
+		mgr_to_nf(ctx, lc, pkts[i], c->sid[0]);
+	}
+}
+
+/* Apply the verdicts of one burst from an NF. */
+static void
+mgr_from_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
+{
+	struct rte_mbuf *pkts[ONVM_BURST];
+	const struct onvm_chain *c = &ctx->shm->chain;
+	struct onvm_pkt_meta *meta;
+	uint16_t i, n, dest;
+	uint8_t pos;
+
+	n = rte_ring_sc_dequeue_burst(ctx->shm->nf[slot].tx_ring,
+				      (void **)pkts, ONVM_BURST, NULL);
+	for (i = 0; i < n && i < MGR_PREFETCH; i++)
+		rte_prefetch0(onvm_pkt_meta(pkts[i]));
+	for (i = 0; i < n; i++) {
+		if (i + MGR_PREFETCH < n)
+			rte_prefetch0(onvm_pkt_meta(pkts[i + MGR_PREFETCH]));
+		meta = onvm_pkt_meta(pkts[i]);
+		dest = meta->dest;
+		pos = meta->chain_pos;
+		switch (onvm_route(c, meta->action, &dest, &pos, meta->in_port,
+				   ctx->nb_ports)) {
+		case ONVM_HOP_SERVICE:
+			meta->action = ONVM_ACT_NEXT;
+			meta->chain_pos = pos;
+			mgr_to_nf(ctx, lc, pkts[i], dest);
+			break;
+		case ONVM_HOP_PORT:
+			mgr_to_port(lc, pkts[i], dest);
+			break;
+		case ONVM_HOP_DROP:
+			mgr_free(lc, pkts[i], MGR_DROP_NF_DROP);
+			break;
+		default:
+			mgr_free(lc, pkts[i], MGR_DROP_BAD_ACTION);
+			break;
+		}
+	}
+}
+
+int
+mgr_lcore_main(void *arg)
+{
+	struct mgr_ctx *ctx = arg;
+	struct mgr_lcore *lc = NULL;
+	struct onvm_shm *shm = ctx->shm;
+	unsigned int self = rte_lcore_id();
+	uint16_t i, slot, step;
+
+	for (i = 0; i < ctx->nb_lcores; i++)
+		if (ctx->lcores[i].lcore_id == self)
+			lc = &ctx->lcores[i];
+	if (lc == NULL)
+		return 0;
+	step = ctx->nb_lcores;
+	rte_rcu_qsbr_thread_register(ctx->qsbr, lc->idx);
+	rte_rcu_qsbr_thread_online(ctx->qsbr, lc->idx);
+
+	while (!ctx->quit) {
+		/* Ports are polled only once the chain is up (or --no-wait),
+		 * and no more once the manager stops. */
+		if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) ==
+		    ONVM_MGR_RUNNING)
+			for (i = 0; i < lc->nb_rxq; i++)
+				mgr_rx_port(ctx, lc, lc->rxq_port[i],
+					    lc->rxq_id[i]);
+		for (slot = lc->idx; slot < ctx->opts.max_nfs; slot += step)
+			if (__atomic_load_n(&shm->nf[slot].state,
+					    __ATOMIC_ACQUIRE) != ONVM_NF_FREE)
+				mgr_from_nf(ctx, lc, slot);
+		mgr_flush(ctx, lc);
+		rte_rcu_qsbr_quiescent(ctx->qsbr, lc->idx);
+	}
+	rte_rcu_qsbr_thread_offline(ctx->qsbr, lc->idx);
+	rte_rcu_qsbr_thread_unregister(ctx->qsbr, lc->idx);
+	return 0;
+}

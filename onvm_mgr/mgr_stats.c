@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* Periodic statistics (control thread): a table on stdout and a JSON file
+ * rewritten atomically (write to PATH.tmp, then rename). Reads the data
+ * lcores' and the NFs' counters without locks; each has one writer. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_mempool.h>
+
+#include "mgr.h"
+
+const char *const mgr_drop_names[MGR_DROP_MAX] = {
+#define _(sym, str) [MGR_DROP_##sym] = str,
+	foreach_mgr_drop
+#undef _
+};
+
+static const char *const mgr_state_names[] = { "starting", "running",
+					       "stopping" };
+static const char *const nf_state_names[] = { "free", "running",
+					      "stopping" };
+
+/* What the last report saw, for rates; the control thread only. */
+static struct {
+	uint64_t ns;
+	uint64_t port_rx[ONVM_MAX_PORTS];
+	uint64_t port_tx[ONVM_MAX_PORTS];
+	uint64_t nf_rx[ONVM_MAX_NFS];
+	int32_t nf_pid[ONVM_MAX_NFS];
+	int32_t nf_first_logged[ONVM_MAX_NFS]; /* pid already logged */
+	struct rte_eth_stats eth[ONVM_MAX_PORTS]; /* last read, for closed ports */
+} prev;
+
+struct mgr_totals {
+	struct mgr_lcore_stats st;
+	struct rte_eth_stats eth[ONVM_MAX_PORTS];
+};
+
+static void
+mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
+{
+	const struct mgr_lcore_stats *s;
+	uint16_t i, j;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i <= ctx->nb_lcores; i++) {
+		s = i < ctx->nb_lcores ? &ctx->lcores[i].st : &ctx->ctl_st;
+		for (j = 0; j < MGR_DROP_MAX; j++)
+			t->st.drop[j] += __atomic_load_n(&s->drop[j],
+							 __ATOMIC_RELAXED);
+		for (j = 0; j < ctx->nb_ports; j++) {
+			t->st.port_rx[j] += s->port_rx[j];
+			t->st.port_tx[j] += s->port_tx[j];
+			t->st.port_tx_full[j] += s->port_tx_full[j];
+		}
+		for (j = 0; j < ctx->opts.max_nfs; j++)
+			t->st.nf_ring_full[j] += s->nf_ring_full[j];
+	}
+	for (j = 0; j < ctx->nb_ports; j++) {
+		if (!ctx->ports_closed && rte_eth_stats_get(j, &t->eth[j]) == 0)
+			prev.eth[j] = t->eth[j];
+		else
+			t->eth[j] = prev.eth[j];
+	}
+}
+
+static uint64_t
+mgr_port_drops(const struct mgr_totals *t, uint16_t p)
+{
+	return t->eth[p].imissed + t->eth[p].ierrors + t->eth[p].rx_nombuf +
+	       t->st.port_tx_full[p];
+}
+
+static double
+mgr_rate(uint64_t now, uint64_t then, double secs)
+{
+	return secs > 0 && now >= then ? (now - then) / secs : 0;
+}
+
+static int
+mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
+	       double elapsed, int final)
+{
+	const struct onvm_shm *shm = ctx->shm;
+	char tmp[PATH_MAX];
+	const char *sep = "";
+	FILE *f;
+	uint16_t i, j;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ctx->opts.stats_json);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "{\n  \"time\": %.3f,\n  \"final\": %s,\n  \"state\": \"%s\",\n"
+		"  \"file_prefix\": \"%s\",\n  \"chain\": [", elapsed,
+		final ? "true" : "false", mgr_state_names[shm->mgr_state],
+		ctx->prefix);
+	for (i = 0; i < shm->chain.len; i++)
+		fprintf(f, "%s%u", i ? ", " : "", shm->chain.sid[i]);
+	fprintf(f, "],\n  \"ports\": [");
+	for (i = 0; i < ctx->nb_ports; i++) {
+		const char *name = ctx->port_name[i];
+
+		fprintf(f, "%s\n    {\"id\": %u, \"name\": \"%s\", \"rx\": %" PRIu64
+			", \"tx\": %" PRIu64 ", \"rx_pps\": %.0f, \"tx_pps\": %.0f"
+			", \"drops\": %" PRIu64 ", \"rx_missed\": %" PRIu64
+			", \"rx_nombuf\": %" PRIu64 ", \"tx_full\": %" PRIu64 "}",
+			i ? "," : "", i, name, t->st.port_rx[i], t->st.port_tx[i],
+			mgr_rate(t->st.port_rx[i], prev.port_rx[i], secs),
+			mgr_rate(t->st.port_tx[i], prev.port_tx[i], secs),
+			mgr_port_drops(t, i), t->eth[i].imissed,
+			t->eth[i].rx_nombuf, t->st.port_tx_full[i]);
+	}
+	fprintf(f, "\n  ],\n  \"nfs\": [");
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		const struct onvm_nf_slot *nf = &shm->nf[i];
+		uint32_t state = __atomic_load_n(&nf->state, __ATOMIC_ACQUIRE);
+		double first_ms = -1;
+
+		if (state == ONVM_NF_FREE)
+			continue;
+		if (nf->nf.first_pkt_ns && nf->start_ns)
+			first_ms = (nf->nf.first_pkt_ns - nf->start_ns) / 1e6;
+		fprintf(f, "%s\n    {\"slot\": %u, \"name\": \"%s\", \"tag\": \"%s\""
+			", \"service\": %u, \"instance\": %u, \"pid\": %d"
+			", \"state\": \"%s\", \"rx\": %" PRIu64 ", \"tx\": %" PRIu64
+			", \"drops\": %" PRIu64 ", \"nf_drops\": %" PRIu64
+			", \"ring_full\": %" PRIu64 ", \"rx_pps\": %.0f"
+			", \"rx_ring_used\": %u, \"start_to_first_pkt_ms\": %.1f}",
+			sep, i, nf->name, nf->tag, nf->service_id,
+			nf->instance_id, nf->pid, nf_state_names[state],
+			nf->nf.rx, nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i],
+			nf->nf.drop, t->st.nf_ring_full[i],
+			prev.nf_pid[i] == nf->pid ?
+				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
+			rte_ring_count(nf->rx_ring), first_ms);
+		sep = ",";
+	}
+	fprintf(f, "\n  ],\n  \"services\": [");
+	sep = "";
+	for (i = 1; i < ONVM_MAX_SERVICES; i++) {
+		const struct onvm_service *s = &shm->svc[i];
+		uint16_t n = __atomic_load_n(&s->n, __ATOMIC_ACQUIRE);
+
+		if (n == 0)
+			continue;
+		fprintf(f, "%s\n    {\"id\": %u, \"instances\": [", sep, i);
+		for (j = 0; j < n; j++)
+			fprintf(f, "%s%u", j ? ", " : "",
+				shm->nf[s->slot[j]].instance_id);
+		fprintf(f, "]}");
+		sep = ",";
+	}
+	fprintf(f, "\n  ],\n  \"drops\": {");
+	for (j = 0; j < MGR_DROP_MAX; j++)
+		fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "",
+			mgr_drop_names[j], t->st.drop[j]);
+	fprintf(f, "},\n  \"mempools\": [");
+	sep = "";
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++) {
+		const struct rte_mempool *mp = ctx->pools[i];
+
+		if (mp == NULL)
+			continue;
+		fprintf(f, "%s\n    {\"name\": \"%s\", \"socket\": %u, \"size\": %u"
+			", \"in_use\": %u}", sep, mp->name, i, mp->size,
+			rte_mempool_in_use_count(mp));
+		sep = ",";
+	}
+	fprintf(f, "\n  ]\n}\n");
+	if (fclose(f) != 0 || rename(tmp, ctx->opts.stats_json) != 0) {
+		unlink(tmp);
+		return -errno;
+	}
+	return 0;
+}
+
+static void
+mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
+	  double elapsed)
+{
+	const struct onvm_shm *shm = ctx->shm;
+	unsigned int in_use = 0, size = 0;
+	uint16_t i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (ctx->pools[i] != NULL) {
+			in_use += rte_mempool_in_use_count(ctx->pools[i]);
+			size += ctx->pools[i]->size;
+		}
+	printf("\nonvm-mgr  %.1f s  %s  mbufs in use %u/%u\n", elapsed,
+	       mgr_state_names[shm->mgr_state], in_use, size);
+	printf("  %-4s %-16s %14s %9s %14s %9s %12s\n", "port", "name",
+	       "rx pkts", "rx Mpps", "tx pkts", "tx Mpps", "drops");
+	for (i = 0; i < ctx->nb_ports; i++) {
+		const char *name = ctx->port_name[i];
+
+		printf("  %-4u %-16.16s %14" PRIu64 " %9.3f %14" PRIu64
+		       " %9.3f %12" PRIu64 "\n", i, name, t->st.port_rx[i],
+		       mgr_rate(t->st.port_rx[i], prev.port_rx[i], secs) / 1e6,
+		       t->st.port_tx[i],
+		       mgr_rate(t->st.port_tx[i], prev.port_tx[i], secs) / 1e6,
+		       mgr_port_drops(t, i));
+	}
+	printf("  %-4s %-16s %4s %4s %8s %-8s %14s %9s %14s %12s\n", "nf",
+	       "name", "svc", "inst", "pid", "state", "rx pkts", "rx Mpps",
+	       "tx pkts", "drops");
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		const struct onvm_nf_slot *nf = &shm->nf[i];
+		uint32_t state = __atomic_load_n(&nf->state, __ATOMIC_ACQUIRE);
+
+		if (state == ONVM_NF_FREE)
+			continue;
+		printf("  %-4u %-16.16s %4u %4u %8d %-8s %14" PRIu64 " %9.3f %14"
+		       PRIu64 " %12" PRIu64 "\n", i, nf->name, nf->service_id,
+		       nf->instance_id, nf->pid, nf_state_names[state],
+		       nf->nf.rx, prev.nf_pid[i] == nf->pid ?
+			mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) / 1e6 : 0,
+		       nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i]);
+	}
+	printf("  drops:");
+	for (i = 0; i < MGR_DROP_MAX; i++)
+		printf(" %s %" PRIu64, mgr_drop_names[i], t->st.drop[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Log each NF's start-to-first-packet time once. */
+static void
+mgr_log_first_packets(struct mgr_ctx *ctx)
+{
+	const struct onvm_nf_slot *nf;
+	uint16_t i;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		nf = &ctx->shm->nf[i];
+		if (nf->state != ONVM_NF_RUNNING || nf->nf.first_pkt_ns == 0 ||
+		    prev.nf_first_logged[i] == nf->pid)
+			continue;
+		prev.nf_first_logged[i] = nf->pid;
+		MGR_LOG(INFO, "NF %s (service %u, instance %u): first packet "
+			"forwarded %.1f ms after it started", nf->name,
+			nf->service_id, nf->instance_id,
+			(nf->nf.first_pkt_ns - nf->start_ns) / 1e6);
+	}
+}
+
+void
+mgr_stats_init(struct mgr_ctx *ctx)
+{
+	memset(&prev, 0, sizeof(prev));
+	prev.ns = ctx->start_ns;
+}
+
+void
+mgr_stats_report(struct mgr_ctx *ctx, int final)
+{
+	struct mgr_totals t;
+	uint64_t now = mgr_now_ns();
+	double secs = (now - prev.ns) / 1e9;
+	double elapsed = (now - ctx->start_ns) / 1e9;
+	uint16_t i;
+	int rc;
+
+	mgr_sum(ctx, &t);
+	mgr_log_first_packets(ctx);
+	if (!ctx->opts.quiet && ctx->opts.stats_interval > 0)
+		mgr_print(ctx, &t, secs, elapsed);
+	if (ctx->opts.stats_json != NULL) {
+		rc = mgr_write_json(ctx, &t, secs, elapsed, final);
+		if (rc < 0)
+			MGR_LOG(WARNING, "cannot write %s: %s",
+				ctx->opts.stats_json, strerror(-rc));
+	}
+	prev.ns = now;
+	for (i = 0; i < ctx->nb_ports; i++) {
+		prev.port_rx[i] = t.st.port_rx[i];
+		prev.port_tx[i] = t.st.port_tx[i];
+	}
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		prev.nf_rx[i] = ctx->shm->nf[i].nf.rx;
+		prev.nf_pid[i] = ctx->shm->nf[i].pid;
+	}
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef ONVM_NF_H
+#define ONVM_NF_H
+
+/**
+ * @file
+ * The onvm NF library: attach to a running onvm-mgr, receive packets of a
+ * service, give each a verdict, and leave cleanly.
+ *
+ *     nf = onvm_nf_start(&argc, &argv, "my_nf");
+ *     if (nf == NULL)
+ *             return 1;           // the library printed why
+ *     rc = onvm_nf_run(nf, my_burst_handler);
+ *     onvm_nf_stop(nf);
+ *
+ * Command line of an NF:
+ *
+ *     onvm-NAME [EAL options --] -r SID [-n ID] [--tag NAME]
+ *               [--file-prefix P] [NF options]
+ *
+ * The library builds the EAL arguments of a secondary process itself
+ * (--proc-type=secondary, --no-pci, the manager's --file-prefix, one lcore);
+ * EAL options given before "--" are added and win over those defaults.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "onvm_pkt.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An attached NF instance (opaque). */
+struct onvm_nf;
+
+/** Burst handler: give each of the n packets a verdict. Never block. */
+typedef void (*onvm_burst_handler_t)(struct onvm_nf *nf,
+				     struct rte_mbuf **pkts, uint16_t n);
+
+/** Packet handler: give one packet a verdict. Never block. */
+typedef void (*onvm_pkt_handler_t)(struct onvm_nf *nf, struct rte_mbuf *pkt);
+
+/** Periodic callback on the NF's thread, between bursts. */
+typedef void (*onvm_tick_handler_t)(struct onvm_nf *nf, uint64_t now_ns);
+
+/**
+ * Parse the library's options, initialise the EAL as a secondary of the
+ * manager, and register a new instance of the service given by -r.
+ *
+ * On return *argc and *argv hold argv[0] followed by the NF's own options.
+ *
+ * @return
+ *   The NF, or NULL after printing one line that says why: bad library
+ *   option, no manager on the file prefix, a prefix that does not belong to
+ *   onvm-mgr, a rejected registration (unknown service, instance id taken,
+ *   no free slot), or an incompatible manager.
+ */
+struct onvm_nf *onvm_nf_start(int *argc, char ***argv, const char *name);
+
+/**
+ * Poll the NF's rx ring and call @p handler on each burst, until a signal
+ * (SIGINT, SIGTERM), onvm_nf_request_stop(), or the manager stops.
+ *
+ * @return
+ *   0 on a requested stop or a clean manager shutdown;
+ *   -ENOTCONN if the manager died (a line saying so is printed).
+ */
+int onvm_nf_run(struct onvm_nf *nf, onvm_burst_handler_t handler);
+
+/** As onvm_nf_run(), calling @p handler once per packet. */
+int onvm_nf_run_pkt(struct onvm_nf *nf, onvm_pkt_handler_t handler);
+
+/**
+ * Call @p tick every @p period_ms on the NF's thread while it runs
+ * (between bursts, or while idle). Set before onvm_nf_run().
+ */
+void onvm_nf_set_tick(struct onvm_nf *nf, onvm_tick_handler_t tick,
+		      uint32_t period_ms);
+
+/** Ask the run loop to return; safe from a signal handler or a tick. */
+void onvm_nf_request_stop(struct onvm_nf *nf);
+
+/**
+ * Deregister (the manager reclaims the NF's rings), detach from the EAL and
+ * free @p nf. Safe with NULL and after a failed run.
+ */
+void onvm_nf_stop(struct onvm_nf *nf);
+
+/** The NF's service id. */
+uint16_t onvm_nf_service_id(const struct onvm_nf *nf);
+
+/** The NF's instance id, unique among the manager's NFs. */
+uint16_t onvm_nf_instance_id(const struct onvm_nf *nf);
+
+/** The NF's name as given to onvm_nf_start() (for messages). */
+const char *onvm_nf_name(const struct onvm_nf *nf);
+
+/** Number of ports the manager owns; port ids are 0 .. n-1. */
+uint16_t onvm_nf_port_count(const struct onvm_nf *nf);
+
+/** Per-NF user data pointer, for handlers. */
+void onvm_nf_set_data(struct onvm_nf *nf, void *data);
+void *onvm_nf_data(const struct onvm_nf *nf);
+
+/**
+ * Parse a service id ("1" .. ONVM_MAX_SERVICE_ID) for an NF option.
+ * @return 0, or -EINVAL.
+ */
+int onvm_parse_service_id(const char *s, uint16_t *sid);
+
+/** Highest valid service id; 0 is reserved. */
+#define ONVM_MAX_SERVICE_ID 63
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ONVM_NF_H */

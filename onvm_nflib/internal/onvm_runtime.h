@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef ONVM_RUNTIME_H
+#define ONVM_RUNTIME_H
+
+/* DPDK runtime files of a --file-prefix, looked at before the EAL starts,
+ * so that "no manager" and "a manager is already running" are one clear
+ * line each. No rte_ calls. */
+
+#include <stddef.h>
+
+/** The prefix's runtime directory (/var/run/dpdk/PREFIX for root). */
+void onvm_runtime_dir(const char *prefix, char *buf, size_t len);
+
+/** Does a live DPDK primary own @p prefix (holds its config lock)? */
+int onvm_primary_alive(const char *prefix);
+
+#endif /* ONVM_RUNTIME_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef ONVM_SHM_H
+#define ONVM_SHM_H
+
+/* The manager's shared tables, in one memzone (ONVM_MZ_SHM) that every NF
+ * maps at the same address as the manager (DPDK multi-process), so data
+ * pointers (rings) are valid everywhere. Function pointers never live here:
+ * with ASLR they differ per process.
+ *
+ * Writers and order:
+ *  - the manager's control path (registration, liveness, shutdown) writes
+ *    the header, the chain, the service table and the control half of each
+ *    NF slot, under the manager's registry lock;
+ *  - an NF writes only the counters of its own slot (`nf`), from its one
+ *    thread;
+ *  - the manager's data lcores read the chain, the service table and slot
+ *    states without locks (see onvm_svc.h for the publication order).
+ * State words are read with __atomic_load_n(ACQUIRE) and written with
+ * __atomic_store_n(RELEASE). */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_memory.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include "onvm_chain.h"
+#include "onvm_limits.h"
+#include "onvm_pkt.h"
+#include "onvm_svc.h"
+
+#define ONVM_MZ_SHM "onvm_shm"
+#define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
+#define ONVM_SHM_VERSION 1
+
+enum onvm_mgr_state {
+	ONVM_MGR_STARTING = 0,	/* tables up, ports not yet polled */
+	ONVM_MGR_RUNNING = 1,
+	ONVM_MGR_STOPPING = 2,	/* NFs should leave */
+};
+
+enum onvm_nf_state {
+	ONVM_NF_FREE = 0,
+	ONVM_NF_RUNNING = 1,	/* registered, in its service */
+	ONVM_NF_STOPPING = 2,	/* out of its service, rings draining */
+};
+
+/* Counters an NF writes about itself; one writer, read by the manager. */
+struct onvm_nf_counters {
+	uint64_t rx;		/* packets dequeued from the rx ring */
+	uint64_t tx;		/* packets handed back with a non-drop verdict */
+	uint64_t drop;		/* packets the NF marked ONVM_ACT_DROP */
+	uint64_t first_pkt_ns;	/* CLOCK_MONOTONIC of the first packet out */
+	uint64_t loops;		/* run-loop iterations, for liveness */
+} __rte_cache_aligned;
+
+struct onvm_nf_slot {
+	/* control: the manager writes, under its registry lock */
+	uint32_t state;			/* enum onvm_nf_state */
+	uint32_t stop_req;		/* manager asks the NF to leave */
+	int32_t pid;
+	uint16_t service_id;
+	uint16_t instance_id;
+	uint64_t start_ns;		/* NF's CLOCK_MONOTONIC at start */
+	uint64_t reg_ns;		/* manager's CLOCK_MONOTONIC at register */
+	char tag[ONVM_TAG_LEN];
+	char name[ONVM_TAG_LEN];
+	struct rte_ring *rx_ring;	/* manager -> NF; producers: mgr lcores */
+	struct rte_ring *tx_ring;	/* NF -> manager; SP: the NF, SC */
+
+	struct onvm_nf_counters nf;	/* the NF writes */
+} __rte_cache_aligned;
+
+struct onvm_shm {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t mgr_state;		/* enum onvm_mgr_state */
+	int32_t mgr_pid;
+	uint64_t mgr_heartbeat;		/* bumped by the manager every 100 ms */
+	uint64_t tsc_hz;
+
+	int32_t meta_offset;		/* of ONVM_PKT_META_NAME */
+	uint32_t ring_size;
+	uint16_t nb_ports;
+	uint16_t nb_pools;
+	char pool_ops[RTE_MEMPOOL_OPS_NAMESIZE];
+	char pool_name[RTE_MAX_NUMA_NODES][RTE_MEMPOOL_NAMESIZE];
+
+	struct onvm_chain chain;	/* the default chain */
+	struct onvm_service svc[ONVM_MAX_SERVICES];
+	struct onvm_nf_slot nf[ONVM_MAX_NFS];
+};
+
+#endif /* ONVM_SHM_H */

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* NF control path: build the EAL arguments of a secondary, check that a
+ * manager is there, attach, register, watch the manager, deregister. */
+
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_memzone.h>
+#include <rte_mempool.h>
+
+#include "nf_internal.h"
+#include "onvm_args.h"
+#include "onvm_msg.h"
+#include "onvm_runtime.h"
+
+RTE_LOG_REGISTER(nf_logtype, onvm.nf, INFO);
+
+#define NF_CHECK_MS 10		/* manager checks between bursts */
+#define NF_MGR_SILENT_MS 1000	/* heartbeat silence before we look closer */
+
+/* One NF per process: the signal handler needs to find it. */
+static struct onvm_nf *nf_self;
+
+uint64_t
+nf_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void
+nf_on_signal(int sig __rte_unused)
+{
+	if (nf_self != NULL)
+		nf_self->stop = 1;
+}
+
+static int
+nf_request(struct onvm_nf *nf, const struct onvm_msg_req *req,
+	   struct onvm_msg_rep *rep)
+{
+	struct rte_mp_msg msg;
+	struct rte_mp_reply reply;
+	struct timespec ts = { .tv_sec = ONVM_MSG_TIMEOUT_MS / 1000,
+			       .tv_nsec = (ONVM_MSG_TIMEOUT_MS % 1000) * 1000000L };
+	int rc;
+
+	memset(&msg, 0, sizeof(msg));
+	snprintf(msg.name, sizeof(msg.name), "%s", ONVM_MP_ACTION);
+	msg.len_param = sizeof(*req);
+	memcpy(msg.param, req, sizeof(*req));
+	memset(&reply, 0, sizeof(reply));
+	if (rte_mp_request_sync(&msg, &reply, &ts) < 0 ||
+	    reply.nb_received != 1) {
+		free(reply.msgs);
+		return -ETIMEDOUT;
+	}
+	if (reply.msgs[0].len_param < (int)sizeof(*rep)) {
+		rc = -EPROTO;
+	} else {
+		memcpy(rep, reply.msgs[0].param, sizeof(*rep));
+		rc = 0;
+	}
+	(void)nf;
+	free(reply.msgs);
+	return rc;
+}
+
+static const char *
+nf_reg_error(int rc)
+{
+	switch (rc) {
+	case -EEXIST:
+		return "that instance id is already in use";
+	case -ENOSPC:
+		return "no free NF slot, or the service has its maximum of instances";
+	case -ESHUTDOWN:
+		return "the manager is shutting down";
+	case -EPROTO:
+		return "the manager runs a different onvm version";
+	case -ETIMEDOUT:
+		return "the manager did not answer";
+	default:
+		return strerror(-rc);
+	}
+}
+
+/* Check what the manager published against what this process sees. */
+static int
+nf_check_manager(struct onvm_nf *nf)
+{
+	struct onvm_shm *shm = nf->shm;
+	struct rte_mempool *mp;
+	int off;
+
+	if (shm->magic != ONVM_SHM_MAGIC || shm->version != ONVM_SHM_VERSION) {
+		fprintf(stderr, "%s: the manager on file prefix \"%s\" runs a "
+			"different onvm version (shared layout %u, ours %u)\n",
+			nf->prog, nf->prefix, shm->version, ONVM_SHM_VERSION);
+		return -EPROTO;
+	}
+	off = rte_mbuf_dynfield_lookup(ONVM_PKT_META_NAME, NULL);
+	if (off < 0 || off != shm->meta_offset) {
+		fprintf(stderr, "%s: packet metadata field not found\n",
+			nf->prog);
+		return -EPROTO;
+	}
+	onvm_pkt_meta_offset = off;
+	/* DPDK bug 1073: mempool ops are numbered per process. Same name or
+	 * we would corrupt the pool. */
+	mp = rte_mempool_lookup(shm->pool_name[0]);
+	if (mp == NULL || strcmp(rte_mempool_get_ops(mp->ops_index)->name,
+				 shm->pool_ops) != 0) {
+		fprintf(stderr, "%s: mempool ops differ from the manager's (%s); "
+			"link the NF with the same DPDK libraries as onvm-mgr\n",
+			nf->prog, shm->pool_ops);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int
+nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
+{
+	struct onvm_msg_req req;
+	struct onvm_msg_rep rep;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.op = ONVM_MSG_REGISTER;
+	req.shm_version = ONVM_SHM_VERSION;
+	req.pid = getpid();
+	req.service_id = (uint16_t)a->service_id;
+	req.instance_id = a->instance_id;
+	req.start_ns = nf_now_ns();
+	snprintf(req.tag, sizeof(req.tag), "%s", a->tag);
+	snprintf(req.name, sizeof(req.name), "%s", nf->name);
+	rc = nf_request(nf, &req, &rep);
+	if (rc == 0)
+		rc = rep.rc;
+	if (rc < 0) {
+		fprintf(stderr, "%s: registration for service %d refused: %s\n",
+			nf->prog, a->service_id, nf_reg_error(rc));
+		return rc;
+	}
+	nf->slot_idx = rep.slot;
+	nf->instance_id = rep.instance_id;
+	nf->service_id = (uint16_t)a->service_id;
+	nf->slot = &nf->shm->nf[rep.slot];
+	nf->rx = nf->slot->rx_ring;
+	nf->tx = nf->slot->tx_ring;
+	nf->registered = 1;
+	return 0;
+}
+
+struct onvm_nf *
+onvm_nf_start(int *argc, char ***argv, const char *name)
+{
+	static struct onvm_nf_args args; /* the EAL keeps pointers into it */
+	const struct rte_memzone *mz;
+	struct sigaction sa;
+	struct onvm_nf *nf;
+	char err[160];
+	long ncpu;
+
+	nf = calloc(1, sizeof(*nf));
+	if (nf == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	snprintf(nf->prog, sizeof(nf->prog), "%s", basename((*argv)[0]));
+	snprintf(nf->name, sizeof(nf->name), "%s", name);
+
+	/* Default: the last CPU, away from the manager's usual lcore 0. */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (onvm_nf_args_parse(*argc, *argv, ncpu > 1 ? ncpu - 1 : 0, &args,
+			       err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", nf->prog, err);
+		goto fail;
+	}
+	snprintf(nf->prefix, sizeof(nf->prefix), "%s", args.prefix);
+	if (!onvm_primary_alive(nf->prefix)) {
+		fprintf(stderr, "%s: no manager on file prefix \"%s\" "
+			"(is onvm-mgr running?)\n", nf->prog, nf->prefix);
+		rte_errno = ENOTCONN;
+		goto fail;
+	}
+	if (rte_eal_init(args.eal_argc, args.eal_argv) < 0) {
+		fprintf(stderr, "%s: cannot attach to the manager on file "
+			"prefix \"%s\": %s\n", nf->prog, nf->prefix,
+			rte_strerror(rte_errno));
+		goto fail;
+	}
+	nf->eal_up = 1;
+	mz = rte_memzone_lookup(ONVM_MZ_SHM);
+	if (mz == NULL) {
+		fprintf(stderr, "%s: the DPDK primary on file prefix \"%s\" "
+			"is not onvm-mgr\n", nf->prog, nf->prefix);
+		rte_errno = ENOENT;
+		goto fail;
+	}
+	nf->shm = mz->addr;
+	if (nf_check_manager(nf) < 0 || nf_register(nf, &args) < 0) {
+		rte_errno = EPROTO;
+		goto fail;
+	}
+	nf->check_cycles = rte_get_tsc_hz() / 1000 * NF_CHECK_MS;
+	nf->hb_seen = __atomic_load_n(&nf->shm->mgr_heartbeat, __ATOMIC_ACQUIRE);
+	nf->hb_changed_tsc = rte_rdtsc();
+
+	/* Fine-grained sleeps for the idle back-off. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	nf_self = nf;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = nf_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	NF_LOG(INFO, "%s: service %u instance %u (slot %u) on file prefix \"%s\"",
+	       nf->name, nf->service_id, nf->instance_id, nf->slot_idx,
+	       nf->prefix);
+	*argc = args.nf_argc;
+	*argv = args.nf_argv;
+	return nf;
+fail:
+	onvm_nf_stop(nf);
+	return NULL;
+}
+
+static int
+nf_manager_alive(const struct onvm_nf *nf)
+{
+	return kill(nf->shm->mgr_pid, 0) == 0 || errno != ESRCH;
+}
+
+int
+nf_housekeeping(struct onvm_nf *nf, uint64_t tsc)
+{
+	struct onvm_shm *shm = nf->shm;
+	uint64_t hb;
+
+	if (tsc < nf->next_check)
+		return nf->exit_reason != NF_EXIT_NONE;
+	nf->next_check = tsc + nf->check_cycles;
+
+	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) ==
+	    ONVM_MGR_STOPPING) {
+		nf->exit_reason = NF_EXIT_MGR_STOP;
+		return 1;
+	}
+	if (__atomic_load_n(&nf->slot->stop_req, __ATOMIC_ACQUIRE)) {
+		nf->exit_reason = NF_EXIT_MGR_ASKED;
+		return 1;
+	}
+	hb = __atomic_load_n(&shm->mgr_heartbeat, __ATOMIC_ACQUIRE);
+	if (hb != nf->hb_seen) {
+		nf->hb_seen = hb;
+		nf->hb_changed_tsc = tsc;
+	} else if (tsc - nf->hb_changed_tsc >
+		   nf->check_cycles / NF_CHECK_MS * NF_MGR_SILENT_MS) {
+		if (!nf_manager_alive(nf)) {
+			nf->exit_reason = NF_EXIT_MGR_DEAD;
+			return 1;
+		}
+		nf->hb_changed_tsc = tsc; /* alive but slow: look again later */
+	}
+	if (nf->tick != NULL && tsc >= nf->next_tick) {
+		nf->next_tick = tsc + nf->tick_cycles;
+		nf->tick(nf, nf_now_ns());
+	}
+	return nf->stop;
+}
+
+void
+onvm_nf_set_tick(struct onvm_nf *nf, onvm_tick_handler_t tick,
+		 uint32_t period_ms)
+{
+	nf->tick = tick;
+	nf->tick_cycles = rte_get_tsc_hz() / 1000 * (period_ms ? period_ms : 1);
+	nf->next_tick = rte_rdtsc() + nf->tick_cycles;
+}
+
+void
+onvm_nf_request_stop(struct onvm_nf *nf)
+{
+	nf->stop = 1;
+}
+
+void
+onvm_nf_stop(struct onvm_nf *nf)
+{
+	struct onvm_msg_req req;
+	struct onvm_msg_rep rep;
+
+	if (nf == NULL)
+		return;
+	switch (nf->exit_reason) {
+	case NF_EXIT_MGR_DEAD:
+		fprintf(stderr, "%s: manager (pid %d) died; exiting\n",
+			nf->prog, nf->shm->mgr_pid);
+		break;
+	case NF_EXIT_MGR_STOP:
+		fprintf(stderr, "%s: manager stopped; exiting\n", nf->prog);
+		break;
+	case NF_EXIT_MGR_ASKED:
+		fprintf(stderr, "%s: stopped by the manager\n", nf->prog);
+		break;
+	default:
+		break;
+	}
+	if (nf->registered && nf->exit_reason != NF_EXIT_MGR_DEAD &&
+	    nf_manager_alive(nf)) {
+		memset(&req, 0, sizeof(req));
+		req.op = ONVM_MSG_UNREGISTER;
+		req.shm_version = ONVM_SHM_VERSION;
+		req.pid = getpid();
+		req.service_id = nf->service_id;
+		req.slot = nf->slot_idx;
+		if (nf_request(nf, &req, &rep) < 0 || rep.rc < 0)
+			NF_LOG(WARNING, "deregistration not confirmed");
+	}
+	if (nf_self == nf)
+		nf_self = NULL;
+	if (nf->eal_up)
+		rte_eal_cleanup();
+	free(nf);
+}
+
+uint16_t
+onvm_nf_service_id(const struct onvm_nf *nf)
+{
+	return nf->service_id;
+}
+
+uint16_t
+onvm_nf_instance_id(const struct onvm_nf *nf)
+{
+	return nf->instance_id;
+}
+
+const char *
+onvm_nf_name(const struct onvm_nf *nf)
+{
+	return nf->name;
+}
+
+uint16_t
+onvm_nf_port_count(const struct onvm_nf *nf)
+{
+	return nf->shm->nb_ports;
+}
+
+void
+onvm_nf_set_data(struct onvm_nf *nf, void *data)
+{
+	nf->data = data;
+}
+
+void *
+onvm_nf_data(const struct onvm_nf *nf)
+{
+	return nf->data;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+#ifndef NF_INTERNAL_H
+#define NF_INTERNAL_H
+
+/* State of the one NF instance of this process. Only the NF's own thread
+ * touches it, except `stop`, which signal handlers set. */
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+
+#include "onvm_nf.h"
+#include "onvm_shm.h"
+
+extern int nf_logtype;
+#define NF_LOG(l, fmt, ...) \
+	rte_log(RTE_LOG_##l, nf_logtype, "nf: " fmt "\n", ##__VA_ARGS__)
+
+/* Why the run loop ended. */
+enum nf_exit {
+	NF_EXIT_NONE = 0,
+	NF_EXIT_REQUESTED,	/* signal or onvm_nf_request_stop() */
+	NF_EXIT_MGR_STOP,	/* the manager shut down cleanly */
+	NF_EXIT_MGR_ASKED,	/* the manager asked this NF to leave */
+	NF_EXIT_MGR_DEAD,	/* the manager died */
+};
+
+struct onvm_nf {
+	struct onvm_shm *shm;
+	struct onvm_nf_slot *slot;
+	struct rte_ring *rx;
+	struct rte_ring *tx;
+	uint16_t slot_idx;
+	uint16_t service_id;
+	uint16_t instance_id;
+	int registered;
+	int eal_up;
+	volatile sig_atomic_t stop;
+	enum nf_exit exit_reason;
+
+	onvm_tick_handler_t tick;
+	uint64_t tick_cycles;
+	uint64_t next_tick;
+
+	/* manager liveness, checked between bursts */
+	uint64_t hb_seen;
+	uint64_t hb_changed_tsc;
+	uint64_t next_check;
+	uint64_t check_cycles;
+
+	void *data;
+	char prog[ONVM_TAG_LEN];	/* basename of argv[0], for messages */
+	char name[ONVM_TAG_LEN];
+	char prefix[ONVM_PREFIX_LEN];
+};
+
+uint64_t nf_now_ns(void);
+
+/* Housekeeping between bursts: manager state and liveness, ticks.
+ * @return non-zero when the loop must end (nf->exit_reason says why). */
+int nf_housekeeping(struct onvm_nf *nf, uint64_t tsc);
+
+#endif /* NF_INTERNAL_H */

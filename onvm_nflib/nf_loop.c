@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 onvm authors
+ */
+
+/* The NF's packet loop (hot path): dequeue a burst from the rx ring, let the
+ * NF give verdicts, hand the whole burst to the manager through the tx ring.
+ * The NF owns the mbufs only between those two ring operations and never
+ * frees one: the manager applies DROP. No locks, allocation or syscalls
+ * while packets flow; an idle NF backs off so NFs can share a core. */
+
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_pause.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "nf_internal.h"
+
+/* Back-off of an idle NF: spin, then yield the core, then sleep briefly.
+ * Polls that find the ring empty before each step: */
+#define NF_IDLE_SPIN 256
+#define NF_IDLE_YIELD 1024
+#define NF_IDLE_SLEEP_MAX_US 200
+#define NF_HOUSEKEEP_LOOPS 1024	/* busy loops between housekeeping */
+#define NF_PREFETCH 4
+
+static void
+nf_idle(unsigned int idle)
+{
+	struct timespec ts;
+	unsigned int us;
+
+	if (idle < NF_IDLE_SPIN) {
+		rte_pause();
+	} else if (idle < NF_IDLE_YIELD) {
+		sched_yield();
+	} else {
+		us = (idle - NF_IDLE_YIELD + 1) * 10;
+		if (us > NF_IDLE_SLEEP_MAX_US)
+			us = NF_IDLE_SLEEP_MAX_US;
+		ts.tv_sec = 0;
+		ts.tv_nsec = us * 1000L;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Hand a burst back to the manager. The tx ring is as large as the rx ring
+ * and the manager drains it every loop, so it is full only if the manager
+ * stalls; then wait for room (dropping here would need a mempool op). */
+static inline int
+nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	uint16_t i, drops = 0;
+	unsigned int sent = 0;
+
+	for (i = 0; i < n; i++)
+		drops += onvm_pkt_meta(pkts[i])->action == ONVM_ACT_DROP;
+
+	for (;;) {
+		sent += rte_ring_sp_enqueue_burst(nf->tx, (void **)pkts + sent,
+						  n - sent, NULL);
+		if (likely(sent == n))
+			break;
+		rte_pause();
+		if (nf_housekeeping(nf, rte_rdtsc()) &&
+		    nf->exit_reason == NF_EXIT_MGR_DEAD)
+			return -ENOTCONN;
+	}
+	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
+	if (unlikely(c->first_pkt_ns == 0))
+		__atomic_store_n(&c->first_pkt_ns, nf_now_ns(), __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int
+nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
+	onvm_pkt_handler_t pkt)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	struct rte_mbuf *pkts[ONVM_BURST];
+	unsigned int idle = 0, busy = 0;
+	uint16_t i, n;
+
+	while (!nf->stop) {
+		n = rte_ring_sc_dequeue_burst(nf->rx, (void **)pkts,
+					      ONVM_BURST, NULL);
+		if (n == 0) {
+			if (nf_housekeeping(nf, rte_rdtsc()))
+				break;
+			nf_idle(idle++);
+			continue;
+		}
+		idle = 0;
+		__atomic_store_n(&c->rx, c->rx + n, __ATOMIC_RELAXED);
+		if (burst != NULL) {
+			burst(nf, pkts, n);
+		} else {
+			for (i = 0; i < n && i < NF_PREFETCH; i++)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+			for (i = 0; i < n; i++) {
+				if (i + NF_PREFETCH < n)
+					rte_prefetch0(rte_pktmbuf_mtod(
+						pkts[i + NF_PREFETCH], void *));
+				pkt(nf, pkts[i]);
+			}
+		}
+		if (unlikely(nf_send(nf, pkts, n) < 0))
+			break;
+		if (unlikely(++busy == NF_HOUSEKEEP_LOOPS)) {
+			busy = 0;
+			__atomic_store_n(&c->loops, c->loops + 1,
+					 __ATOMIC_RELAXED);
+			if (nf_housekeeping(nf, rte_rdtsc()))
+				break;
+		}
+	}
+	if (nf->stop && nf->exit_reason == NF_EXIT_NONE)
+		nf->exit_reason = NF_EXIT_REQUESTED;
+	return nf->exit_reason == NF_EXIT_MGR_DEAD ? -ENOTCONN : 0;
+}
+
+int
+onvm_nf_run(struct onvm_nf *nf, onvm_burst_handler_t handler)
+{
+	if (nf == NULL || handler == NULL)
+		return -EINVAL;
+	return nf_loop(nf, handler, NULL);
+}
+
+int
+onvm_nf_run_pkt(struct onvm_nf *nf, onvm_pkt_handler_t handler)
+{
+	if (nf == NULL || handler == NULL)
+		return -EINVAL;
+	return nf_loop(nf, NULL, handler);
+}
