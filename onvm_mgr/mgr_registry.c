@@ -153,6 +153,7 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	nf->pid = req->pid;
 	nf->service_id = req->service_id;
 	nf->instance_id = (uint16_t)id;
+	nf->cpu = req->cpu;
 	nf->start_ns = req->start_ns;
 	nf->reg_ns = mgr_now_ns();
 	nf->stop_req = 0;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,39 @@ nf_check_manager(struct onvm_nf *nf)
 	return 0;
 }
 
+/* The one CPU this thread may run on, or -1 if it may float. */
+static int
+nf_pinned_cpu(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0 ||
+	    CPU_COUNT(&set) != 1)
+		return -1;
+	return sched_getcpu();
+}
+
+/* Does another live NF share our CPU? Then the loop yields now and then
+ * even when busy, or an upstream NF that always has packets would starve
+ * us of the core for whole scheduler slices. */
+static int
+nf_cpu_shared(const struct onvm_nf *nf)
+{
+	const struct onvm_nf_slot *s;
+	uint16_t i;
+
+	if (nf->slot->cpu < 0)
+		return 0;
+	for (i = 0; i < ONVM_MAX_NFS; i++) {
+		s = &nf->shm->nf[i];
+		if (s != nf->slot && s->cpu == nf->slot->cpu &&
+		    __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) ==
+			    ONVM_NF_RUNNING)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
 {
@@ -148,7 +182,8 @@ nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
 	req.pid = getpid();
 	req.service_id = (uint16_t)a->service_id;
 	req.instance_id = a->instance_id;
-	req.start_ns = nf_now_ns();
+	req.start_ns = nf->start_ns;
+	req.cpu = (int16_t)nf_pinned_cpu();
 	snprintf(req.tag, sizeof(req.tag), "%s", a->tag);
 	snprintf(req.name, sizeof(req.name), "%s", nf->name);
 	rc = nf_request(nf, &req, &rep);
@@ -184,6 +219,7 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	nf->start_ns = nf_now_ns();
 	snprintf(nf->prog, sizeof(nf->prog), "%s", basename((*argv)[0]));
 	snprintf(nf->name, sizeof(nf->name), "%s", name);
 
@@ -280,6 +316,7 @@ nf_housekeeping(struct onvm_nf *nf, uint64_t tsc)
 		}
 		nf->hb_changed_tsc = tsc; /* alive but slow: look again later */
 	}
+	nf->shared_cpu = nf_cpu_shared(nf);
 	if (nf->tick != NULL && tsc >= nf->next_tick) {
 		nf->next_tick = tsc + nf->tick_cycles;
 		nf->tick(nf, nf_now_ns());

@@ -52,6 +52,8 @@ struct onvm_nf {
 	uint64_t next_check;
 	uint64_t check_cycles;
 
+	uint64_t start_ns;		/* entry to onvm_nf_start() */
+	int shared_cpu;			/* another NF runs on our CPU */
 	void *data;
 	char prog[ONVM_TAG_LEN];	/* basename of argv[0], for messages */
 	char name[ONVM_TAG_LEN];

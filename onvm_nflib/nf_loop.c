@@ -27,6 +27,7 @@
 #define NF_IDLE_SLEEP_MAX_US 200
 #define NF_HOUSEKEEP_LOOPS 1024	/* busy loops between housekeeping */
 #define NF_PREFETCH 4
+#define NF_SHARED_YIELD_BURSTS 8	/* busy bursts between yields, shared CPU */
 
 static void
 nf_idle(unsigned int idle)
@@ -112,6 +113,9 @@ nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 		}
 		if (unlikely(nf_send(nf, pkts, n) < 0))
 			break;
+		/* A safe point: no ring or mempool operation in flight. */
+		if (nf->shared_cpu && busy % NF_SHARED_YIELD_BURSTS == 0)
+			sched_yield();
 		if (unlikely(++busy == NF_HOUSEKEEP_LOOPS)) {
 			busy = 0;
 			__atomic_store_n(&c->loops, c->loops + 1,

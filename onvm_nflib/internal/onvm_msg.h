@@ -28,6 +28,7 @@ struct onvm_msg_req {
 	uint16_t service_id;
 	int32_t instance_id;		/* -1: any */
 	uint16_t slot;			/* UNREGISTER */
+	int16_t cpu;			/* the one CPU it is pinned to, or -1 */
 	uint64_t start_ns;
 	char tag[ONVM_TAG_LEN];
 	char name[ONVM_TAG_LEN];

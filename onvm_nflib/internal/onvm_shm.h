@@ -65,6 +65,7 @@ struct onvm_nf_slot {
 	int32_t pid;
 	uint16_t service_id;
 	uint16_t instance_id;
+	int16_t cpu;			/* the NF's one CPU, or -1 if it floats */
 	uint64_t start_ns;		/* NF's CLOCK_MONOTONIC at start */
 	uint64_t reg_ns;		/* manager's CLOCK_MONOTONIC at register */
 	char tag[ONVM_TAG_LEN];
