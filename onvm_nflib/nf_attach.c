@@ -52,6 +52,30 @@ nf_on_signal(int sig __rte_unused)
 		nf_self->stop = 1;
 }
 
+/* The vdev bus's IPC action (DPDK's VDEV_MP_KEY, stable since 18.05). */
+#define NF_VDEV_MP_KEY "bus_vdev_mp"
+
+static int
+nf_ignore_vdev(const struct rte_mp_msg *msg __rte_unused,
+	       const void *peer __rte_unused)
+{
+	return 0;
+}
+
+/* NFs never touch ports: the manager does all port I/O. But a secondary's
+ * EAL probes every vdev of the primary, and some PMDs re-open their files
+ * when probed in a secondary: net_pcap truncates the manager's tx_pcap
+ * file. Registering the vdev bus's IPC action before the EAL does makes
+ * the bus ignore the primary's device list (it tolerates EEXIST), so the
+ * NF attaches to memory and rings only. */
+static void
+nf_hide_primary_vdevs(void)
+{
+	if (rte_mp_action_register(NF_VDEV_MP_KEY, nf_ignore_vdev) < 0)
+		NF_LOG(DEBUG, "cannot hide the primary's vdevs: %s",
+		       rte_strerror(rte_errno));
+}
+
 static int
 nf_request(struct onvm_nf *nf, const struct onvm_msg_req *req,
 	   struct onvm_msg_rep *rep)
@@ -237,6 +261,7 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		rte_errno = ENOTCONN;
 		goto fail;
 	}
+	nf_hide_primary_vdevs();
 	if (rte_eal_init(args.eal_argc, args.eal_argv) < 0) {
 		fprintf(stderr, "%s: cannot attach to the manager on file "
 			"prefix \"%s\": %s\n", nf->prog, nf->prefix,
