@@ -131,5 +131,6 @@ int mgr_lcore_main(void *arg);
 /* mgr_stats.c */
 void mgr_stats_init(struct mgr_ctx *ctx);
 void mgr_stats_report(struct mgr_ctx *ctx, int final);
+void mgr_log_first_packets(struct mgr_ctx *ctx);
 
 #endif /* MGR_H */

@@ -232,8 +232,8 @@ mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 	fflush(stdout);
 }
 
-/* Log each NF's start-to-first-packet time once. */
-static void
+/* Log each NF's start-to-first-packet time once; every control tick. */
+void
 mgr_log_first_packets(struct mgr_ctx *ctx)
 {
 	const struct onvm_nf_slot *nf;
@@ -270,7 +270,6 @@ mgr_stats_report(struct mgr_ctx *ctx, int final)
 	int rc;
 
 	mgr_sum(ctx, &t);
-	mgr_log_first_packets(ctx);
 	if (!ctx->opts.quiet && ctx->opts.stats_interval > 0)
 		mgr_print(ctx, &t, secs, elapsed);
 	if (ctx->opts.stats_json != NULL) {
