@@ -170,6 +170,33 @@ mgr_eal_args(int argc, char **argv, int *eal_argc, const char **prefix)
 	return out;
 }
 
+/* EAL logs a vdev that fails to probe and goes on without it; a manager
+ * short of a port the user named would forward to the wrong places. */
+static int
+mgr_check_vdevs(struct mgr_ctx *ctx, int argc, char **argv)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	const char *v;
+	uint16_t port;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--vdev=", 7) == 0)
+			v = argv[i] + 7;
+		else if (strcmp(argv[i], "--vdev") == 0 && i + 1 < argc)
+			v = argv[++i];
+		else
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(v, ","), v);
+		if (rte_eth_dev_get_port_by_name(name, &port) != 0) {
+			mgr_fail(ctx, "port %s could not be set up by its driver "
+				 "(see the EAL message above): %s", name, v);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 static int
 mgr_lcores_init(struct mgr_ctx *ctx)
 {
@@ -323,6 +350,8 @@ main(int argc, char **argv)
 	else if (ctx.nb_ports > ONVM_MAX_PORTS)
 		mgr_fail(&ctx, "%u ports; at most %d are supported",
 			 ctx.nb_ports, ONVM_MAX_PORTS);
+	if (ctx.err[0] == '\0')
+		mgr_check_vdevs(&ctx, argc, argv);
 	if (ctx.err[0] != '\0' || mgr_lcores_init(&ctx) < 0 ||
 	    mgr_registry_init(&ctx) < 0 || mgr_pools_create(&ctx) < 0 ||
 	    mgr_ports_init(&ctx) < 0)
@@ -357,10 +386,11 @@ main(int argc, char **argv)
 	MGR_LOG(INFO, "stopped");
 	return 0;
 fail:
-	fprintf(stderr, "onvm-mgr: %s\n", ctx.err[0] ? ctx.err : "set-up failed");
 	if (ctx.shm != NULL)
 		mgr_registry_fini(&ctx);
 	rte_eal_cleanup();
 	mgr_remove_prefix_files(ctx.prefix);
+	fflush(stdout);
+	fprintf(stderr, "onvm-mgr: %s\n", ctx.err[0] ? ctx.err : "set-up failed");
 	return 1;
 }
