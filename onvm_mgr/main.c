@@ -33,15 +33,6 @@ RTE_LOG_REGISTER(mgr_logtype, onvm.mgr, INFO);
 
 static struct mgr_ctx *mgr_self; /* for the signal handler */
 
-uint64_t
-mgr_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void
 mgr_on_signal(int sig __rte_unused)
 {
@@ -94,14 +85,14 @@ static void *
 mgr_ctl_thread(void *arg)
 {
 	struct mgr_ctx *ctx = arg;
-	uint64_t now, next = mgr_now_ns(), next_stats, next_wait_log = 0;
+	uint64_t now, next = onvm_now_ns(), next_stats, next_wait_log = 0;
 	uint64_t stats_ns = (uint64_t)(ctx->opts.stats_interval * 1e9);
 	uint64_t end = ctx->opts.duration > 0 ?
 		ctx->start_ns + (uint64_t)(ctx->opts.duration * 1e9) : 0;
 
 	next_stats = ctx->start_ns + stats_ns;
 	for (;;) {
-		now = mgr_now_ns();
+		now = onvm_now_ns();
 		mgr_tick(ctx, now, &next_wait_log);
 		if (end != 0 && now >= end) {
 			MGR_LOG(INFO, "--duration reached");
@@ -127,12 +118,12 @@ mgr_ctl_thread(void *arg)
 	__atomic_store_n(&ctx->shm->mgr_state, ONVM_MGR_STOPPING,
 			 __ATOMIC_RELEASE);
 	MGR_LOG(INFO, "stopping; waiting for %u NF(s) to leave", mgr_nb_nfs(ctx));
-	end = mgr_now_ns() + MGR_LEAVE_MS * 1000000ULL;
-	while (mgr_nb_nfs(ctx) > 0 && mgr_now_ns() < end) {
+	end = onvm_now_ns() + MGR_LEAVE_MS * 1000000ULL;
+	while (mgr_nb_nfs(ctx) > 0 && onvm_now_ns() < end) {
 		__atomic_store_n(&ctx->shm->mgr_heartbeat,
 				 ctx->shm->mgr_heartbeat + 1, __ATOMIC_RELEASE);
 		mgr_check_nfs(ctx);
-		mgr_sleep_until(mgr_now_ns() + 10000000ULL);
+		mgr_sleep_until(onvm_now_ns() + 10000000ULL);
 	}
 	ctx->quit = 1;
 	return NULL;
@@ -342,7 +333,7 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return 1;
 	}
-	ctx.start_ns = mgr_now_ns();
+	ctx.start_ns = onvm_now_ns();
 	ctx.nb_ports = rte_eth_dev_count_avail();
 	if (ctx.nb_ports == 0)
 		mgr_fail(&ctx, "no usable port (give ports with --vdev or -a; "

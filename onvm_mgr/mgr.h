@@ -27,6 +27,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "mgr_opts.h"
+#include "onvm_runtime.h"
 #include "onvm_shm.h"
 
 extern int mgr_logtype;
@@ -104,8 +105,6 @@ struct mgr_ctx {
 	uint64_t start_ns;
 	char err[256];			/* why set-up failed, one line */
 };
-
-uint64_t mgr_now_ns(void);
 
 /* Record why set-up failed; main() prints it as the last line. */
 #define mgr_fail(ctx, fmt, ...) \

@@ -85,9 +85,9 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	freed = mgr_free_mbufs(nf->rx_ring);
 
 	/* The owning data lcore forwards what the NF handed back. */
-	deadline = mgr_now_ns() + MGR_TX_DRAIN_MS * 1000000ULL;
+	deadline = onvm_now_ns() + MGR_TX_DRAIN_MS * 1000000ULL;
 	while (!rte_ring_empty(nf->tx_ring) && !ctx->quit &&
-	       mgr_now_ns() < deadline) {
+	       onvm_now_ns() < deadline) {
 		struct timespec ts = { 0, 1000000 };
 
 		nanosleep(&ts, NULL);
@@ -155,7 +155,7 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	nf->instance_id = (uint16_t)id;
 	nf->cpu = req->cpu;
 	nf->start_ns = req->start_ns;
-	nf->reg_ns = mgr_now_ns();
+	nf->reg_ns = onvm_now_ns();
 	nf->stop_req = 0;
 	memcpy(nf->tag, req->tag, sizeof(nf->tag));
 	memcpy(nf->name, req->name, sizeof(nf->name));

@@ -263,7 +263,7 @@ void
 mgr_stats_report(struct mgr_ctx *ctx, int final)
 {
 	struct mgr_totals t;
-	uint64_t now = mgr_now_ns();
+	uint64_t now = onvm_now_ns();
 	double secs = (now - prev.ns) / 1e9;
 	double elapsed = (now - ctx->start_ns) / 1e9;
 	uint16_t i;

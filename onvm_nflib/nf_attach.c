@@ -36,15 +36,6 @@ RTE_LOG_REGISTER(nf_logtype, onvm.nf, INFO);
 /* One NF per process: the signal handler needs to find it. */
 static struct onvm_nf *nf_self;
 
-uint64_t
-nf_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void
 nf_on_signal(int sig __rte_unused)
 {
@@ -243,7 +234,7 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	nf->start_ns = nf_now_ns();
+	nf->start_ns = onvm_now_ns();
 	snprintf(nf->prog, sizeof(nf->prog), "%s", basename((*argv)[0]));
 	snprintf(nf->name, sizeof(nf->name), "%s", name);
 
@@ -344,7 +335,7 @@ nf_housekeeping(struct onvm_nf *nf, uint64_t tsc)
 	nf->shared_cpu = nf_cpu_shared(nf);
 	if (nf->tick != NULL && tsc >= nf->next_tick) {
 		nf->next_tick = tsc + nf->tick_cycles;
-		nf->tick(nf, nf_now_ns());
+		nf->tick(nf, onvm_now_ns());
 	}
 	return nf->stop;
 }

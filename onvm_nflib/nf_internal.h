@@ -14,6 +14,7 @@
 #include <rte_log.h>
 
 #include "onvm_nf.h"
+#include "onvm_runtime.h"
 #include "onvm_shm.h"
 
 extern int nf_logtype;
@@ -59,8 +60,6 @@ struct onvm_nf {
 	char name[ONVM_TAG_LEN];
 	char prefix[ONVM_PREFIX_LEN];
 };
-
-uint64_t nf_now_ns(void);
 
 /* Housekeeping between bursts: manager state and liveness, ticks.
  * @return non-zero when the loop must end (nf->exit_reason says why). */

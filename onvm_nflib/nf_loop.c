@@ -75,7 +75,7 @@ nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
 	if (unlikely(c->first_pkt_ns == 0))
-		__atomic_store_n(&c->first_pkt_ns, nf_now_ns(), __ATOMIC_RELEASE);
+		__atomic_store_n(&c->first_pkt_ns, onvm_now_ns(), __ATOMIC_RELEASE);
 	return 0;
 }
 

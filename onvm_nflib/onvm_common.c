@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "onvm_chain.h"
@@ -148,4 +149,13 @@ onvm_primary_alive(const char *prefix)
 	held = fcntl(fd, F_GETLK, &lk) == 0 && lk.l_type != F_UNLCK;
 	close(fd);
 	return held;
+}
+
+uint64_t
+onvm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }

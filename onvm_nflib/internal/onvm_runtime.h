@@ -10,11 +10,15 @@
  * line each. No rte_ calls. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 /** The prefix's runtime directory (/var/run/dpdk/PREFIX for root). */
 void onvm_runtime_dir(const char *prefix, char *buf, size_t len);
 
 /** Does a live DPDK primary own @p prefix (holds its config lock)? */
 int onvm_primary_alive(const char *prefix);
+
+/** CLOCK_MONOTONIC in ns: comparable across the manager and its NFs. */
+uint64_t onvm_now_ns(void);
 
 #endif /* ONVM_RUNTIME_H */
