@@ -36,6 +36,7 @@ SINK=$B/nfs/sink/onvm-sink
 # name -> pid of everything started with start_bg, and the order started.
 declare -A T_PID=()
 T_PIDS=()
+T_LAST_FG=
 
 # ---------------------------------------------------------------- output
 
@@ -48,15 +49,18 @@ ok() {
 	echo "[$T_NAME] ok: $*"
 }
 
-# Print the message and the tail of every log of this test, then exit 1
-# (the EXIT trap cleans up).
+# Print the message and the tail of the logs of the processes started in
+# the background and of the last foreground command, then exit 1 (the EXIT
+# trap cleans up).
 fail() {
-	local f
+	local f name
 	echo "[$T_NAME] FAIL: $*" >&2
-	for f in "$T_WORK"/*.out "$T_WORK"/*.err; do
-		[ -s "$f" ] || continue
-		echo "----- $f (last 15 lines)" >&2
-		tail -n 15 "$f" >&2
+	for name in "${!T_PID[@]}" ${T_LAST_FG:+"$T_LAST_FG"}; do
+		for f in "$T_WORK/$name.out" "$T_WORK/$name.err"; do
+			[ -s "$f" ] || continue
+			echo "----- $f (last 15 lines)" >&2
+			tail -n 15 "$f" >&2
+		done
 	done
 	exit 1
 }
@@ -119,6 +123,7 @@ run_fg() {
 	local name=$1
 	shift
 	log "running $name: $*"
+	T_LAST_FG=$name
 	timeout -k 5 60 "$@" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err"
 	T_RC=$?
 }
@@ -129,7 +134,9 @@ last_err() {
 }
 
 # expect_error NAME PROG PHRASE: NAME (run with run_fg) failed with a
-# non-zero status and its last stderr line is "PROG: ...PHRASE...".
+# non-zero status, and its last stderr line is its one-line error, naming
+# PROG and containing PHRASE. That the line starts with exactly "PROG: "
+# (the program's name, not its path) is checked with soft_fail.
 expect_error() {
 	local line
 	line=$(last_err "$1")
@@ -137,10 +144,28 @@ expect_error() {
 	[ "$T_RC" -ne 124 ] && [ "$T_RC" -ne 137 ] ||
 		fail "$1: did not exit within 60 s"
 	case "$line" in
-	"$2: "*"$3"*) ;;
+	*"$2: "*"$3"*) ;;
 	*) fail "$1: last stderr line is '$line', expected '$2: ...$3...'" ;;
 	esac
 	ok "$1: status $T_RC, '$line'"
+	case "$line" in
+	"$2: "*) ;;
+	*) soft_fail "[C-BUG?] $1: the error line starts with '${line%%: *}:', expected the program name '$2:'" ;;
+	esac
+}
+
+# A failed check after which the test can go on: reported now, and the
+# test fails at t_finish.
+T_SOFT_FAILS=0
+soft_fail() {
+	echo "[$T_NAME] FAIL (going on): $*" >&2
+	T_SOFT_FAILS=$((T_SOFT_FAILS + 1))
+}
+
+# The last line of a test: exit 1 if a soft_fail happened, else 0.
+t_finish() {
+	[ "$T_SOFT_FAILS" -eq 0 ] || fail "$T_SOFT_FAILS check(s) failed above"
+	exit 0
 }
 
 # ---------------------------------------------------------------- waiting
