@@ -6,6 +6,7 @@
 
 # shellcheck shell=bash
 
+# shellcheck disable=SC2034 # used by the scripts that source this
 ONVM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ONVM_HUGE_MNT=/dev/hugepages
 
