@@ -4,6 +4,7 @@
 """pcap checks for the integration tests (raw bytes; no dissection needed).
 
     pcap_tool.py count FILE          print the number of frames
+    pcap_tool.py lengths FILE        print each frame's length, one a line
     pcap_tool.py mix FILE            print "frames N min M max X ipv4 A ipv6 B vlan C arp D"
     pcap_tool.py same IN OUT         exit 0 if OUT holds IN's frames, byte for byte,
                                      in the same order; else say where they differ
@@ -68,6 +69,10 @@ def same(a, b):
 def main(argv):
     if len(argv) == 2 and argv[0] == "count":
         print(len(frames(argv[1])))
+        return 0
+    if len(argv) == 2 and argv[0] == "lengths":
+        for f in frames(argv[1]):
+            print(len(f))
         return 0
     if len(argv) == 2 and argv[0] == "mix":
         return mix(argv[1])
