@@ -12,7 +12,7 @@ ONVM_HUGE_MNT=/dev/hugepages
 
 # Seconds since the epoch with a fraction, for durations.
 onvm_now() {
-	date +%s.%N
+	echo "$EPOCHREALTIME"
 }
 
 # Elapsed seconds since $1 (from onvm_now), one decimal.
@@ -62,7 +62,7 @@ onvm_remove_prefix() {
 # children of this shell). Returns 0 if all are gone.
 onvm_wait_pids() {
 	local deadline pid alive
-	deadline=$(($(date +%s) + $1))
+	deadline=$((EPOCHSECONDS + $1))
 	shift
 	while :; do
 		alive=0
@@ -70,8 +70,8 @@ onvm_wait_pids() {
 			kill -0 "$pid" 2>/dev/null && alive=1
 		done
 		[ "$alive" -eq 0 ] && return 0
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.1
+		[ "$EPOCHSECONDS" -ge "$deadline" ] && return 1
+		sleep 0.1 || true	# a Ctrl-C may kill it
 	done
 }
 
