@@ -279,7 +279,9 @@ done < <(find "$ONVM_ROOT/tests/integration" -maxdepth 1 -name 'test_*.sh' 2>/de
 
 # What the runs left behind: hugepage files and runtime dirs of test
 # prefixes. They are counted, then removed (unless a live process maps
-# them) so that the next run starts clean.
+# them) so that the next run starts clean. This assumes no other test run
+# on the machine at the same time (as in CI): files of another run's
+# onvmt* prefixes, created while this one ran, would be counted too.
 left=()
 while IFS= read -r f; do
 	[ -n "${before[$f]:-}" ] || left+=("$f")
