@@ -101,7 +101,7 @@ mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 	o->nb_rxd = 1024;
 	o->nb_txd = 1024;
 
-	optind = 1;
+	optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", mgr_longopts, NULL)) != -1) {
 		switch (c) {
@@ -185,8 +185,18 @@ mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 				 argv[optind - 1]);
 			return -EINVAL;
 		default:
-			snprintf(err, errlen, "unknown option '%s' (see --help)",
-				 argv[optind - 1]);
+			/* getopt_long: optopt is 0 for an unknown long option,
+			 * the option's value for a flag given a value, and
+			 * the character for an unknown short option. */
+			if (optopt == 0)
+				snprintf(err, errlen, "unknown option '%s' "
+					 "(see --help)", argv[optind - 1]);
+			else if (optopt >= OPT_CHAIN)
+				snprintf(err, errlen, "option '%s' takes no value",
+					 argv[optind - 1]);
+			else
+				snprintf(err, errlen, "unknown option '-%c' "
+					 "(see --help)", optopt);
 			return -EINVAL;
 		}
 	}

@@ -67,7 +67,8 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 		   struct onvm_nf_args *a, char *err, size_t errlen)
 {
 	int i, dashdash = -1, eal_end, has_proc = 0, has_pci = 0;
-	int has_prefix = 0, has_lcores = 0;
+	int has_lcores = 0;
+	char *slash;
 	unsigned long v;
 	const char *val;
 
@@ -106,11 +107,12 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 				snprintf(err, errlen, "bad --file-prefix");
 				return -EINVAL;
 			}
-			has_prefix = 1;
 		}
 	}
 
-	a->nf_argv[0] = argv[0];
+	/* The NF's argv[0] is its program name, for its messages. */
+	slash = strrchr(argv[0], '/');
+	a->nf_argv[0] = slash != NULL && slash[1] != '\0' ? slash + 1 : argv[0];
 	a->nf_argc = 1;
 	/* The library's options, anywhere after "--" (or after argv[0]);
 	 * everything else is the NF's. */
@@ -156,7 +158,7 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 				snprintf(err, errlen, "bad --file-prefix");
 				return -EINVAL;
 			}
-			has_prefix = 0; /* ours wins: add it below */
+			/* after "--": wins over an EAL --file-prefix */
 		} else if (push(a->nf_argv, &a->nf_argc, argv[i]) < 0) {
 			snprintf(err, errlen, "too many arguments");
 			return -EINVAL;
@@ -170,28 +172,34 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 	}
 
 	/* EAL argv: argv[0], our defaults, then the user's EAL options, so
-	 * the user's win where EAL lets a later option override. */
+	 * the user's win where EAL lets a later option override (all but
+	 * --file-prefix, which is ours to decide). */
 	a->eal_argv[0] = argv[0];
 	a->eal_argc = 1;
 	if (!has_proc)
 		push(a->eal_argv, &a->eal_argc, "--proc-type=secondary");
 	if (!has_pci)
 		push(a->eal_argv, &a->eal_argc, "--no-pci");
-	if (!has_prefix) {
-		snprintf(a->buf_prefix, sizeof(a->buf_prefix),
-			 "--file-prefix=%s", a->prefix);
-		push(a->eal_argv, &a->eal_argc, a->buf_prefix);
-	}
+	/* Always exactly one --file-prefix, the one we check for a manager. */
+	snprintf(a->buf_prefix, sizeof(a->buf_prefix), "--file-prefix=%s",
+		 a->prefix);
+	push(a->eal_argv, &a->eal_argc, a->buf_prefix);
 	if (!has_lcores) {
 		snprintf(a->buf_lcore, sizeof(a->buf_lcore), "-l%u",
 			 default_cpu);
 		push(a->eal_argv, &a->eal_argc, a->buf_lcore);
 	}
 	push(a->eal_argv, &a->eal_argc, "--log-level=lib.eal:notice");
-	for (i = 1; i < eal_end; i++)
+	for (i = 1; i < eal_end; i++) {
+		if (is_opt(argv[i], "--file-prefix")) {
+			if (strchr(argv[i], '=') == NULL)
+				i++; /* and its value */
+			continue;
+		}
 		if (push(a->eal_argv, &a->eal_argc, argv[i]) < 0) {
 			snprintf(err, errlen, "too many EAL arguments");
 			return -EINVAL;
 		}
+	}
 	return 0;
 }

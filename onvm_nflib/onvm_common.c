@@ -74,6 +74,7 @@ onvm_chain_parse(const char *s, struct onvm_chain *c, char *err,
 			snprintf(err, errlen,
 				 "bad service id '%s' in chain (expected 1..%d)",
 				 tok, ONVM_MAX_SERVICES - 1);
+			c->len = 0;
 			return -EINVAL;
 		}
 		if (c->len == ONVM_MAX_CHAIN) {

@@ -86,8 +86,13 @@ tick(struct onvm_nf *nf, uint64_t now_ns)
 
 	for (i = 0; i < FLOW_BITS / 64; i++)
 		set += __builtin_popcountll(flow_map[i]);
-	flows = set == FLOW_BITS ? (double)FLOW_BITS :
-		-(double)FLOW_BITS * log((double)(FLOW_BITS - set) / FLOW_BITS);
+	if (set == 0)
+		flows = 0;
+	else if (set == FLOW_BITS) /* saturated: at least this many */
+		flows = FLOW_BITS;
+	else
+		flows = -(double)FLOW_BITS *
+			log((double)(FLOW_BITS - set) / FLOW_BITS);
 	total_pkts += sec_pkts;
 	printf("monitor: %" PRIu64 " pkts/s, %.3f Mbit/s, %.0f flows/s, "
 	       "%" PRIu64 " packets in total\n", sec_pkts,
