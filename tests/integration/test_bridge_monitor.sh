@@ -24,9 +24,10 @@ J=$T_WORK/stats.json
 make_pcap "$A" $NA 21
 make_pcap "$B_" $NB 22
 
+# Rings that hold the whole input: net_pcap reads it as fast as polled.
 start_mgr mgr "$J" \
 	--vdev="net_pcap0,rx_pcap=$A,tx_pcap=$OUT0" \
-	--vdev="net_pcap1,rx_pcap=$B_,tx_pcap=$OUT1" -- --chain 1,2
+	--vdev="net_pcap1,rx_pcap=$B_,tx_pcap=$OUT1" -- --chain 1,2 --ring-size 4096 --max-nfs 4
 wait_json "$J"
 start_nf mon "$MONITOR" -r 1 --print
 start_nf bridge "$BRIDGE" -r 2

@@ -24,8 +24,10 @@ read -r _ n _ min _ max _ v4 _ v6 _ vlan _ arp <<<"$mix"
 	fail "input is not the varied mix expected: $mix"
 ok "input: $COUNT frames of 64..1514 bytes with IPv4, IPv6, VLAN and ARP"
 
+# net_pcap reads the file as fast as it is polled: rings that hold the
+# whole input, so no NF that is slow to be scheduled can make us drop.
 start_mgr mgr "$J" --vdev="net_pcap0,rx_pcap=$IN" --vdev="net_pcap1,tx_pcap=$OUT" \
-	-- --chain 1,2,3
+	-- --chain 1,2,3 --ring-size 4096 --max-nfs 4
 wait_json "$J"
 # Nothing may be read before the chain is complete.
 json_true "$J" 'j["state"] == "starting" and j["ports"][0]["rx"] == 0' ||
