@@ -19,6 +19,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_memzone.h>
 #include <rte_ring.h>
+#include <rte_ring_peek.h>
 
 #include "mgr.h"
 #include "onvm_msg.h"
@@ -67,6 +68,37 @@ mgr_free_mbufs(struct rte_ring *r)
 	return total;
 }
 
+/* Free the burst a dead NF was holding (see struct onvm_nf_held): the
+ * rx-ring entries it had peeked but not finished, less those that had
+ * already reached its tx ring. Called once nothing produces into the rx
+ * ring; an NF that left cleanly holds nothing. */
+static unsigned int
+mgr_free_held(struct onvm_nf_slot *nf)
+{
+	const struct onvm_nf_held *h = &nf->held;
+	struct rte_ring *rx = nf->rx_ring;
+	uint32_t held = rx->cons.head - rx->cons.tail;
+	uint32_t passed = 0;
+
+	if (held == 0)
+		return 0;
+	if (held > ONVM_BURST) {
+		MGR_LOG(ERR, "NF slot of pid %d: rx ring state not understood "
+			"(%u held); not freeing", nf->pid, held);
+		return 0;
+	}
+	if (__atomic_load_n(&h->tx_marked, __ATOMIC_ACQUIRE)) {
+		passed = nf->tx_ring->prod.tail - h->tx_mark;
+		if (passed > held)
+			passed = held;
+	}
+	if (held > passed)
+		rte_pktmbuf_free_bulk((struct rte_mbuf **)h->pkts + passed,
+				      held - passed);
+	rte_ring_dequeue_finish(rx, held);
+	return held - passed;
+}
+
 /* Take a slot out of service and give back every mbuf in its rings.
  * Called with reg_lock held. */
 int
@@ -74,7 +106,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 {
 	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
 	uint64_t deadline;
-	unsigned int freed;
+	unsigned int freed, held;
 
 	if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_RUNNING)
 		return -ENOENT;
@@ -82,6 +114,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	__atomic_store_n(&nf->state, ONVM_NF_STOPPING, __ATOMIC_RELEASE);
 	/* After this no data lcore holds the slot as a destination. */
 	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	held = mgr_free_held(nf);
 	freed = mgr_free_mbufs(nf->rx_ring);
 
 	/* The owning data lcore forwards what the NF handed back. */
@@ -97,11 +130,11 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	freed += mgr_free_mbufs(nf->tx_ring);
 	rte_ring_reset(nf->rx_ring);
 	rte_ring_reset(nf->tx_ring);
-	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += freed;
+	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += freed + held;
 
 	MGR_LOG(INFO, "NF %s (service %u, instance %u, pid %d) %s; "
-		"%u queued packet(s) dropped", nf->name, nf->service_id,
-		nf->instance_id, nf->pid, why, freed);
+		"%u queued and %u held packet(s) dropped", nf->name,
+		nf->service_id, nf->instance_id, nf->pid, why, freed, held);
 	nf->pid = 0;
 	nf->service_id = 0;
 	nf->instance_id = 0;
@@ -162,6 +195,7 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	nf->tag[sizeof(nf->tag) - 1] = '\0';
 	nf->name[sizeof(nf->name) - 1] = '\0';
 	memset(&nf->nf, 0, sizeof(nf->nf));
+	memset(&nf->held, 0, sizeof(nf->held));
 	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
 	onvm_svc_add(&shm->svc[req->service_id], slot);
 

@@ -2,10 +2,11 @@
  * Copyright(c) 2026 onvm authors
  */
 
-/* The NF's packet loop (hot path): dequeue a burst from the rx ring, let the
- * NF give verdicts, hand the whole burst to the manager through the tx ring.
- * The NF owns the mbufs only between those two ring operations and never
- * frees one: the manager applies DROP. No locks, allocation or syscalls
+/* The NF's packet loop (hot path): peek a burst from the rx ring, let the
+ * NF give verdicts, hand the whole burst to the manager through the tx ring,
+ * then finish the rx dequeue. The NF owns the mbufs only between those ring
+ * operations, never frees one (the manager applies DROP), and leaves a
+ * record from which the manager can reclaim the burst if the NF dies. No locks, allocation or syscalls
  * while packets flow; an idle NF backs off so NFs can share a core. */
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
+#include <rte_ring_peek.h>
 
 #include "nf_internal.h"
 
@@ -56,12 +58,18 @@ static inline int
 nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
+	struct onvm_nf_held *h = &nf->slot->held;
 	uint16_t i, drops = 0;
 	unsigned int sent = 0;
 
 	for (i = 0; i < n; i++)
 		drops += onvm_pkt_meta(pkts[i])->action == ONVM_ACT_DROP;
 
+	/* Crash record (see struct onvm_nf_held): where the tx ring stood
+	 * before this burst; the enqueue's release publishes it with the
+	 * packets. */
+	h->tx_mark = nf->tx->prod.tail;
+	__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		sent += rte_ring_sp_enqueue_burst(nf->tx, (void **)pkts + sent,
 						  n - sent, NULL);
@@ -72,6 +80,9 @@ nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 		    nf->exit_reason == NF_EXIT_MGR_DEAD)
 			return -ENOTCONN;
 	}
+	/* Handed back: only now do the packets leave the rx ring. */
+	rte_ring_dequeue_finish(nf->rx, n);
+	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
 	if (unlikely(c->first_pkt_ns == 0))
@@ -84,13 +95,14 @@ nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	onvm_pkt_handler_t pkt)
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
-	struct rte_mbuf *pkts[ONVM_BURST];
+	/* The burst lives in shared memory, so the manager can find it. */
+	struct rte_mbuf **pkts = nf->slot->held.pkts;
 	unsigned int idle = 0, busy = 0;
 	uint16_t i, n;
 
 	while (!nf->stop) {
-		n = rte_ring_sc_dequeue_burst(nf->rx, (void **)pkts,
-					      ONVM_BURST, NULL);
+		n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts,
+						 ONVM_BURST, NULL);
 		if (n == 0) {
 			if (nf_housekeeping(nf, rte_rdtsc()))
 				break;

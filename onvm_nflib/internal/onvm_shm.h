@@ -35,7 +35,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 1
+#define ONVM_SHM_VERSION 2
 
 enum onvm_mgr_state {
 	ONVM_MGR_STARTING = 0,	/* tables up, ports not yet polled */
@@ -58,6 +58,21 @@ struct onvm_nf_counters {
 	uint64_t loops;		/* run-loop iterations, for liveness */
 } __rte_cache_aligned;
 
+/* The burst an NF holds, so the manager can give it back if the NF dies
+ * (written only by the NF, read by the manager only after its death).
+ *
+ * The NF peeks a burst from its rx ring into `pkts` (the ring's consumer
+ * head moves, its tail does not), records where its tx ring's producer
+ * tail was, hands the burst back on the tx ring, and only then finishes
+ * the rx dequeue (tail = head). After a death the NF held exactly the
+ * rx-ring entries between consumer tail and head; of those, the first
+ * (tx prod.tail - tx_mark) had reached the tx ring if tx_marked is set. */
+struct onvm_nf_held {
+	struct rte_mbuf *pkts[ONVM_BURST];
+	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
+	uint32_t tx_marked;		/* tx_mark is valid for this burst */
+} __rte_cache_aligned;
+
 struct onvm_nf_slot {
 	/* control: the manager writes, under its registry lock */
 	uint32_t state;			/* enum onvm_nf_state */
@@ -74,6 +89,7 @@ struct onvm_nf_slot {
 	struct rte_ring *tx_ring;	/* NF -> manager; SP: the NF, SC */
 
 	struct onvm_nf_counters nf;	/* the NF writes */
+	struct onvm_nf_held held;	/* the NF writes */
 } __rte_cache_aligned;
 
 struct onvm_shm {
