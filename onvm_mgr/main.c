@@ -328,9 +328,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	rte_errno = 0;
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "onvm-mgr: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
+			rte_errno != 0 ? rte_strerror(rte_errno) :
+			"see the EAL message above");
 		return 1;
 	}
 	ctx.start_ns = onvm_now_ns();

@@ -253,10 +253,12 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		goto fail;
 	}
 	nf_hide_primary_vdevs();
+	rte_errno = 0;
 	if (rte_eal_init(args.eal_argc, args.eal_argv) < 0) {
 		fprintf(stderr, "%s: cannot attach to the manager on file "
 			"prefix \"%s\": %s\n", nf->prog, nf->prefix,
-			rte_strerror(rte_errno));
+			rte_errno != 0 ? rte_strerror(rte_errno) :
+			"see the EAL message above");
 		goto fail;
 	}
 	nf->eal_up = 1;

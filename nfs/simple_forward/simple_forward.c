@@ -34,8 +34,9 @@ main(int argc, char **argv)
 		rc = -1;
 	}
 	if (rc < 0)
-		fprintf(stderr, "%s: usage: -d SID (a service id, 1..%d)\n",
-			argv[0], ONVM_MAX_SERVICE_ID);
+		fprintf(stderr, "%s: bad option '%s' (usage: -d SID, a service "
+			"id 1..%d)\n", argv[0], argv[argc > 2 ? 2 : 1],
+			ONVM_MAX_SERVICE_ID);
 	else
 		rc = onvm_nf_run(nf, forward);
 	onvm_nf_stop(nf);
