@@ -9,68 +9,31 @@
  * Burst-based, lock-free, allocation-free, syscall-free. Every mbuf leaves
  * an iteration enqueued, transmitted or freed-and-counted. */
 
-#include <string.h>
-
 #include <rte_branch_prediction.h>
 #include <rte_ethdev.h>
-#include <rte_ether.h>
-#include <rte_hash_crc.h>
-#include <rte_ip.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "mgr.h"
+#include "onvm_flow.h"
 
 #define MGR_PREFETCH 3
 
 /* A flow hash for picking among several instances: the NIC's RSS hash if
- * it gave one, else CRC32 of the IPv4/IPv6 addresses and L4 ports. Computed
- * once per packet and kept in the mbuf for the hops after. */
+ * it gave one, else our own over the 5-tuple (onvm_flow.c). Computed once
+ * per packet and kept in the mbuf for the hops after. */
 static uint32_t
 mgr_flow_hash(struct rte_mbuf *m)
 {
-	const struct rte_ether_hdr *eth;
-	const struct rte_ipv4_hdr *ip4;
-	const struct rte_ipv6_hdr *ip6;
-	const uint8_t *p, *end;
-	uint16_t type;
-	uint32_t h = 0;
-	uint8_t proto;
+	struct onvm_flow f;
 
 	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 		return m->hash.rss;
-	p = rte_pktmbuf_mtod(m, const uint8_t *);
-	end = p + rte_pktmbuf_data_len(m);
-	if (p + sizeof(*eth) > end)
-		goto out;
-	eth = (const struct rte_ether_hdr *)p;
-	type = eth->ether_type;
-	p += sizeof(*eth);
-	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) && p + 4 <= end) {
-		memcpy(&type, p + 2, sizeof(type));
-		p += 4;
-	}
-	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
-	    p + sizeof(*ip4) <= end) {
-		ip4 = (const struct rte_ipv4_hdr *)p;
-		h = rte_hash_crc(&ip4->src_addr, 8, 0);
-		proto = ip4->next_proto_id;
-		p += rte_ipv4_hdr_len(ip4);
-	} else if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
-		   p + sizeof(*ip6) <= end) {
-		ip6 = (const struct rte_ipv6_hdr *)p;
-		h = rte_hash_crc(ip6->src_addr, 32, 0);
-		proto = ip6->proto;
-		p += sizeof(*ip6);
-	} else {
-		goto out;
-	}
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && p + 4 <= end)
-		h = rte_hash_crc(p, 4, h);
-out:
-	m->hash.rss = h;
+	onvm_flow_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+			rte_pktmbuf_data_len(m), &f);
+	m->hash.rss = onvm_flow_hash(&f);
 	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
-	return h;
+	return m->hash.rss;
 }
 
 static inline void
