@@ -64,6 +64,7 @@ mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
 	__atomic_store_n(&shm->mgr_heartbeat, shm->mgr_heartbeat + 1,
 			 __ATOMIC_RELEASE);
 	mgr_check_nfs(ctx);
+	mgr_check_stalls(ctx);
 	mgr_log_first_packets(ctx);
 	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) !=
 	    ONVM_MGR_STARTING)
@@ -219,7 +220,7 @@ mgr_lcores_init(struct mgr_ctx *ctx)
 /* A primary leaves its hugepage and runtime files behind even on a clean
  * exit; remove ours. */
 static void
-mgr_remove_prefix_files(const char *prefix)
+mgr_remove_prefix_files(const char *prefix, int stale)
 {
 	char dir[PATH_MAX], path[PATH_MAX * 2], line[PATH_MAX * 2];
 	char mnt[PATH_MAX], type[64];
@@ -260,7 +261,11 @@ mgr_remove_prefix_files(const char *prefix)
 		closedir(d);
 		rmdir(dir);
 	}
-	if (n)
+	if (stale && (n || d != NULL))
+		MGR_LOG(INFO, "removed %u stale hugepage file(s) and the runtime "
+			"directory %s, left by a manager on file prefix \"%s\" "
+			"that did not exit cleanly", n, dir, prefix);
+	else if (n)
 		MGR_LOG(INFO, "removed %u hugepage file(s) of prefix \"%s\"", n,
 			prefix);
 }
@@ -327,6 +332,8 @@ main(int argc, char **argv)
 			ctx.prefix);
 		return 1;
 	}
+	/* No live primary: anything of the prefix is a dead one's. */
+	mgr_remove_prefix_files(ctx.prefix, 1);
 
 	rte_errno = 0;
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
@@ -346,8 +353,9 @@ main(int argc, char **argv)
 	if (ctx.err[0] == '\0')
 		mgr_check_vdevs(&ctx, argc, argv);
 	if (ctx.err[0] != '\0' || mgr_lcores_init(&ctx) < 0 ||
-	    mgr_registry_init(&ctx) < 0 || mgr_pools_create(&ctx) < 0 ||
-	    mgr_ports_init(&ctx) < 0)
+	    mgr_watch_init(&ctx) < 0 || mgr_registry_init(&ctx) < 0 ||
+	    mgr_pools_create(&ctx) < 0 || mgr_ports_init(&ctx) < 0 ||
+	    mgr_watch_start(&ctx) < 0)
 		goto fail;
 
 	mgr_self = &ctx;
@@ -373,16 +381,19 @@ main(int argc, char **argv)
 	pthread_join(ctl, NULL);
 
 	mgr_shutdown(&ctx);
+	mgr_watch_stop(&ctx);
 	mgr_self = NULL;
 	rte_eal_cleanup();
-	mgr_remove_prefix_files(ctx.prefix);
+	mgr_remove_prefix_files(ctx.prefix, 0);
 	MGR_LOG(INFO, "stopped");
 	return 0;
 fail:
+	ctx.quit = 1;
+	mgr_watch_stop(&ctx);
 	if (ctx.shm != NULL)
 		mgr_registry_fini(&ctx);
 	rte_eal_cleanup();
-	mgr_remove_prefix_files(ctx.prefix);
+	mgr_remove_prefix_files(ctx.prefix, 0);
 	fflush(stdout);
 	fprintf(stderr, "onvm-mgr: %s\n", ctx.err[0] ? ctx.err : "set-up failed");
 	return 1;

@@ -83,6 +83,17 @@ struct mgr_lcore {
 	struct mgr_lcore_stats st;
 } __rte_cache_aligned;
 
+/* An NF death, for the stats (control path). */
+struct mgr_death {
+	uint64_t detected_ns;		/* CLOCK_MONOTONIC */
+	uint64_t reclaimed_ns;		/* its rings and burst given back */
+	int32_t pid;
+	uint16_t service_id;
+	uint16_t instance_id;
+	uint32_t freed;			/* packets freed from it */
+};
+#define MGR_DEATHS 64			/* the last ones kept */
+
 struct mgr_ctx {
 	struct mgr_opts opts;
 	struct onvm_shm *shm;
@@ -97,6 +108,9 @@ struct mgr_ctx {
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 
 	pthread_mutex_t reg_lock;
+	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
+	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
+	unsigned int nb_deaths;
 	struct mgr_lcore_stats ctl_st;	/* drops counted by control paths */
 
 	volatile int stop_req;		/* signal or --duration */
@@ -119,10 +133,19 @@ void mgr_ports_close(struct mgr_ctx *ctx);
 int mgr_registry_init(struct mgr_ctx *ctx);
 void mgr_registry_fini(struct mgr_ctx *ctx);
 int mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why);
+int mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_check_nfs(struct mgr_ctx *ctx);
 int mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len);
 unsigned int mgr_nb_nfs(struct mgr_ctx *ctx);
 void mgr_drain_all(struct mgr_ctx *ctx);
+
+/* mgr_watch.c: liveness and restarts */
+int mgr_watch_init(struct mgr_ctx *ctx);
+int mgr_watch_start(struct mgr_ctx *ctx);
+void mgr_watch_stop(struct mgr_ctx *ctx);
+void mgr_watch_add(struct mgr_ctx *ctx, uint16_t slot);
+void mgr_watch_forget(struct mgr_ctx *ctx, uint16_t slot);
+void mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot);
 
 /* mgr_rx.c: the data path */
 int mgr_lcore_main(void *arg);
@@ -131,5 +154,6 @@ int mgr_lcore_main(void *arg);
 void mgr_stats_init(struct mgr_ctx *ctx);
 void mgr_stats_report(struct mgr_ctx *ctx, int final);
 void mgr_log_first_packets(struct mgr_ctx *ctx);
+void mgr_check_stalls(struct mgr_ctx *ctx);
 
 #endif /* MGR_H */

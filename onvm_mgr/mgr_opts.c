@@ -23,6 +23,8 @@ const char mgr_usage[] =
 	"  --mbufs N              mbufs per pool (default: derived from the above)\n"
 	"  --mbuf-cache N         per-lcore mempool cache (default 256)\n"
 	"  --rxd N, --txd N       port descriptors per queue (default 1024)\n"
+	"  --restart N/SEC        start a dead NF again from its command line, at most\n"
+	"                         N times in SEC seconds (default: off)\n"
 	"  --help                 this text\n";
 
 enum {
@@ -38,6 +40,7 @@ enum {
 	OPT_MBUF_CACHE,
 	OPT_RXD,
 	OPT_TXD,
+	OPT_RESTART,
 	OPT_HELP,
 };
 
@@ -54,6 +57,7 @@ static const struct option mgr_longopts[] = {
 	{ "mbuf-cache", required_argument, NULL, OPT_MBUF_CACHE },
 	{ "rxd", required_argument, NULL, OPT_RXD },
 	{ "txd", required_argument, NULL, OPT_TXD },
+	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -71,6 +75,29 @@ parse_seconds(const char *s, double max, double *out)
 	if (errno != 0 || *end != '\0' || !(v >= 0) || v > max)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/* "N/SEC", e.g. "3/10". */
+static int
+parse_restart(const char *s, struct mgr_opts *o)
+{
+	char buf[64];
+	char *slash;
+	unsigned long n;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash == NULL)
+		return -EINVAL;
+	*slash = '\0';
+	if (onvm_parse_uint(buf, 1, 100, &n) < 0 ||
+	    parse_seconds(slash + 1, 86400, &o->restart_window) < 0 ||
+	    o->restart_window < 1)
+		return -EINVAL;
+	o->restart_max = (uint32_t)n;
 	return 0;
 }
 
@@ -177,6 +204,14 @@ mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 				o->nb_rxd = (uint16_t)v;
 			else
 				o->nb_txd = (uint16_t)v;
+			break;
+		case OPT_RESTART:
+			if (parse_restart(optarg, o) < 0) {
+				snprintf(err, errlen, "bad value '%s' for --restart "
+					 "(N/SEC: at most N restarts, 1..100, in SEC "
+					 "seconds)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case OPT_HELP:
 			return 1;

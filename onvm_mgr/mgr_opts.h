@@ -26,6 +26,8 @@ struct mgr_opts {
 	uint32_t mbuf_cache;		/* --mbuf-cache N */
 	uint16_t nb_rxd;		/* --rxd N */
 	uint16_t nb_txd;		/* --txd N */
+	uint32_t restart_max;		/* --restart N/SEC: N tries, 0: off */
+	double restart_window;		/* ... in SEC seconds */
 };
 
 /**

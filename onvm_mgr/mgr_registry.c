@@ -99,14 +99,13 @@ mgr_free_held(struct onvm_nf_slot *nf)
 	return held - passed;
 }
 
-/* Take a slot out of service and give back every mbuf in its rings.
- * Called with reg_lock held. */
+/* Take a slot out of its service: once this returns, no data lcore will
+ * enqueue to its rx ring, and the NF can drain it. Called with reg_lock
+ * held. @return 0, or -ENOENT if the slot was not running. */
 int
-mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
+mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot)
 {
 	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
-	uint64_t deadline;
-	unsigned int freed, held;
 
 	if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_RUNNING)
 		return -ENOENT;
@@ -114,6 +113,23 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	__atomic_store_n(&nf->state, ONVM_NF_STOPPING, __ATOMIC_RELEASE);
 	/* After this no data lcore holds the slot as a destination. */
 	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	return 0;
+}
+
+/* Take a slot out of service and give back every mbuf in its rings.
+ * Called with reg_lock held. @return how many packets were freed, or
+ * -ENOENT if the slot was free. */
+int
+mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
+{
+	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
+	uint64_t deadline;
+	unsigned int freed, held;
+
+	if (mgr_nf_quiesce(ctx, slot) < 0 &&
+	    __atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_STOPPING)
+		return -ENOENT;
+	mgr_watch_forget(ctx, slot);
 	held = mgr_free_held(nf);
 	freed = mgr_free_mbufs(nf->rx_ring);
 
@@ -138,7 +154,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	nf->pid = 0;
 	nf->service_id = 0;
 	nf->instance_id = 0;
-	return 0;
+	return (int)RTE_MIN(freed + held, (unsigned int)INT32_MAX);
 }
 
 static int
@@ -198,6 +214,7 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	memset(&nf->held, 0, sizeof(nf->held));
 	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
 	onvm_svc_add(&shm->svc[req->service_id], slot);
+	mgr_watch_add(ctx, slot);
 
 	rep->slot = slot;
 	rep->instance_id = (uint16_t)id;
@@ -237,6 +254,13 @@ mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
 			rep.rc = -ENOENT;
 		else
 			rep.rc = mgr_nf_reclaim(ctx, req.slot, "left");
+		break;
+	case ONVM_MSG_QUIESCE:
+		if (req.slot >= ctx->opts.max_nfs ||
+		    ctx->shm->nf[req.slot].pid != req.pid)
+			rep.rc = -ENOENT;
+		else
+			rep.rc = mgr_nf_quiesce(ctx, req.slot);
 		break;
 	default:
 		rep.rc = -EPROTO;
@@ -333,9 +357,10 @@ mgr_check_nfs(struct mgr_ctx *ctx)
 	pthread_mutex_lock(&ctx->reg_lock);
 	for (i = 0; i < ctx->opts.max_nfs; i++) {
 		nf = &ctx->shm->nf[i];
+		/* A fallback: the watcher's pidfds see deaths at once. */
 		if (nf->state == ONVM_NF_RUNNING && nf->pid > 0 &&
 		    kill(nf->pid, 0) < 0 && errno == ESRCH)
-			mgr_nf_reclaim(ctx, i, "died");
+			mgr_nf_died(ctx, i);
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);
 }

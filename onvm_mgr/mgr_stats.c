@@ -27,6 +27,9 @@ static const char *const mgr_state_names[] = { "starting", "running",
 static const char *const nf_state_names[] = { "free", "running",
 					      "stopping" };
 
+static const char *mgr_nf_state(const struct onvm_nf_slot *nf,
+				uint32_t state, uint16_t slot);
+
 /* What the last report saw, for rates; the control thread only. */
 static struct {
 	uint64_t ns;
@@ -36,7 +39,14 @@ static struct {
 	int32_t nf_pid[ONVM_MAX_NFS];
 	int32_t nf_first_logged[ONVM_MAX_NFS]; /* pid already logged */
 	struct rte_eth_stats eth[ONVM_MAX_PORTS]; /* last read, for closed ports */
+	/* stall watch: an NF whose heartbeat stops is stalled, not dead */
+	int32_t hb_pid[ONVM_MAX_NFS];
+	uint64_t hb_seen[ONVM_MAX_NFS];
+	uint64_t hb_ns[ONVM_MAX_NFS];
+	uint8_t stalled[ONVM_MAX_NFS];
 } prev;
+
+#define MGR_STALL_MS 500	/* no heartbeat for this long: stalled */
 
 struct mgr_totals {
 	struct mgr_lcore_stats st;
@@ -92,7 +102,8 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 	char tmp[PATH_MAX];
 	const char *sep = "";
 	FILE *f;
-	uint16_t i, j;
+	unsigned int j;
+	uint16_t i;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", ctx->opts.stats_json);
 	f = fopen(tmp, "w");
@@ -133,14 +144,16 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"state\": \"%s\", \"rx\": %" PRIu64 ", \"tx\": %" PRIu64
 			", \"drops\": %" PRIu64 ", \"nf_drops\": %" PRIu64
 			", \"ring_full\": %" PRIu64 ", \"rx_pps\": %.0f"
-			", \"rx_ring_used\": %u, \"start_to_first_pkt_ms\": %.1f}",
+			", \"rx_ring_used\": %u, \"start_to_first_pkt_ms\": %.1f"
+			", \"start_ns\": %" PRIu64 ", \"first_pkt_ns\": %" PRIu64 "}",
 			sep, i, nf->name, nf->tag, nf->service_id,
-			nf->instance_id, nf->pid, nf_state_names[state],
+			nf->instance_id, nf->pid, mgr_nf_state(nf, state, i),
 			nf->nf.rx, nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i],
 			nf->nf.drop, t->st.nf_ring_full[i],
 			prev.nf_pid[i] == nf->pid ?
 				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
-			rte_ring_count(nf->rx_ring), first_ms);
+			rte_ring_count(nf->rx_ring), first_ms, nf->start_ns,
+			nf->nf.first_pkt_ns);
 		sep = ",";
 	}
 	fprintf(f, "\n  ],\n  \"services\": [");
@@ -158,6 +171,18 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 		fprintf(f, "]}");
 		sep = ",";
 	}
+	fprintf(f, "\n  ],\n  \"nf_deaths\": [");
+	pthread_mutex_lock(&ctx->reg_lock);
+	j = ctx->nb_deaths > MGR_DEATHS ? ctx->nb_deaths - MGR_DEATHS : 0;
+	for (sep = ""; j < ctx->nb_deaths; j++, sep = ",") {
+		const struct mgr_death *d = &ctx->deaths[j % MGR_DEATHS];
+
+		fprintf(f, "%s\n    {\"pid\": %d, \"service\": %u, \"instance\": %u"
+			", \"detected_ns\": %" PRIu64 ", \"reclaimed_ns\": %" PRIu64
+			", \"freed\": %u}", sep, d->pid, d->service_id,
+			d->instance_id, d->detected_ns, d->reclaimed_ns, d->freed);
+	}
+	pthread_mutex_unlock(&ctx->reg_lock);
 	fprintf(f, "\n  ],\n  \"drops\": {");
 	for (j = 0; j < MGR_DROP_MAX; j++)
 		fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "",
@@ -220,7 +245,7 @@ mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			continue;
 		printf("  %-4u %-16.16s %4u %4u %8d %-8s %14" PRIu64 " %9.3f %14"
 		       PRIu64 " %12" PRIu64 "\n", i, nf->name, nf->service_id,
-		       nf->instance_id, nf->pid, nf_state_names[state],
+		       nf->instance_id, nf->pid, mgr_nf_state(nf, state, i),
 		       nf->nf.rx, prev.nf_pid[i] == nf->pid ?
 			mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) / 1e6 : 0,
 		       nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i]);
@@ -230,6 +255,55 @@ mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 		printf(" %s %" PRIu64, mgr_drop_names[i], t->st.drop[i]);
 	printf("\n");
 	fflush(stdout);
+}
+
+/* Is an NF stuck (SIGSTOP, a handler that blocks)? Its ring fills and the
+ * manager counts drops; the rest of the chain is unaffected. Every tick. */
+void
+mgr_check_stalls(struct mgr_ctx *ctx)
+{
+	const struct onvm_nf_slot *nf;
+	uint64_t now = onvm_now_ns(), hb;
+	uint16_t i;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		nf = &ctx->shm->nf[i];
+		if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) !=
+		    ONVM_NF_RUNNING)
+			continue;
+		hb = __atomic_load_n(&nf->nf.heartbeat, __ATOMIC_RELAXED);
+		if (prev.hb_pid[i] != nf->pid) {
+			prev.hb_pid[i] = nf->pid;
+			prev.stalled[i] = 0;
+			prev.hb_seen[i] = hb;
+			prev.hb_ns[i] = now;
+		} else if (hb != prev.hb_seen[i]) {
+			prev.hb_seen[i] = hb;
+			prev.hb_ns[i] = now;
+			if (prev.stalled[i])
+				MGR_LOG(INFO, "NF %s (service %u, instance %u, "
+					"pid %d) runs again", nf->name,
+					nf->service_id, nf->instance_id, nf->pid);
+			prev.stalled[i] = 0;
+		} else if (!prev.stalled[i] &&
+			   now - prev.hb_ns[i] > MGR_STALL_MS * 1000000ULL) {
+			prev.stalled[i] = 1;
+			MGR_LOG(WARNING, "NF %s (service %u, instance %u, pid %d) "
+				"stalled: no progress for %u ms; packets for it "
+				"are dropped when its ring is full", nf->name,
+				nf->service_id, nf->instance_id, nf->pid,
+				MGR_STALL_MS);
+		}
+	}
+}
+
+static const char *
+mgr_nf_state(const struct onvm_nf_slot *nf, uint32_t state, uint16_t slot)
+{
+	if (state == ONVM_NF_RUNNING && prev.stalled[slot] &&
+	    prev.hb_pid[slot] == nf->pid)
+		return "stalled";
+	return nf_state_names[state];
 }
 
 /* Log each NF's start-to-first-packet time once; every control tick. */

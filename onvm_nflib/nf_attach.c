@@ -312,6 +312,8 @@ nf_housekeeping(struct onvm_nf *nf, uint64_t tsc)
 	if (tsc < nf->next_check)
 		return nf->exit_reason != NF_EXIT_NONE;
 	nf->next_check = tsc + nf->check_cycles;
+	__atomic_store_n(&nf->slot->nf.heartbeat, nf->slot->nf.heartbeat + 1,
+			 __ATOMIC_RELAXED);
 
 	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) ==
 	    ONVM_MGR_STOPPING) {
@@ -357,6 +359,33 @@ onvm_nf_request_stop(struct onvm_nf *nf)
 	nf->stop = 1;
 }
 
+static void
+nf_msg_init(const struct onvm_nf *nf, struct onvm_msg_req *req, uint32_t op)
+{
+	memset(req, 0, sizeof(*req));
+	req->op = op;
+	req->shm_version = ONVM_SHM_VERSION;
+	req->pid = getpid();
+	req->service_id = nf->service_id;
+	req->slot = nf->slot_idx;
+}
+
+int
+nf_leave_service(struct onvm_nf *nf)
+{
+	struct onvm_msg_req req;
+	struct onvm_msg_rep rep;
+	int rc;
+
+	if (!nf->registered || !nf_manager_alive(nf) ||
+	    __atomic_load_n(&nf->shm->mgr_state, __ATOMIC_ACQUIRE) ==
+		    ONVM_MGR_STOPPING)
+		return -ENOTCONN;
+	nf_msg_init(nf, &req, ONVM_MSG_QUIESCE);
+	rc = nf_request(nf, &req, &rep);
+	return rc < 0 ? rc : rep.rc;
+}
+
 void
 onvm_nf_stop(struct onvm_nf *nf)
 {
@@ -381,12 +410,7 @@ onvm_nf_stop(struct onvm_nf *nf)
 	}
 	if (nf->registered && nf->exit_reason != NF_EXIT_MGR_DEAD &&
 	    nf_manager_alive(nf)) {
-		memset(&req, 0, sizeof(req));
-		req.op = ONVM_MSG_UNREGISTER;
-		req.shm_version = ONVM_SHM_VERSION;
-		req.pid = getpid();
-		req.service_id = nf->service_id;
-		req.slot = nf->slot_idx;
+		nf_msg_init(nf, &req, ONVM_MSG_UNREGISTER);
 		if (nf_request(nf, &req, &rep) < 0 || rep.rc < 0)
 			NF_LOG(WARNING, "deregistration not confirmed");
 	}

@@ -65,4 +65,7 @@ struct onvm_nf {
  * @return non-zero when the loop must end (nf->exit_reason says why). */
 int nf_housekeeping(struct onvm_nf *nf, uint64_t tsc);
 
+/* Ask the manager to stop sending to us. @return 0, or -errno. */
+int nf_leave_service(struct onvm_nf *nf);
+
 #endif /* NF_INTERNAL_H */

@@ -29,6 +29,7 @@
 #define NF_IDLE_SLEEP_MAX_US 200
 #define NF_HOUSEKEEP_LOOPS 1024	/* busy loops between housekeeping */
 #define NF_PREFETCH 4
+#define NF_DRAIN_S 1		/* at most this long to drain at a stop */
 #define NF_SHARED_YIELD_BURSTS 8	/* busy bursts between yields, shared CPU */
 
 static void
@@ -90,15 +91,63 @@ nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 	return 0;
 }
 
+/* One burst: verdicts, then back to the manager. */
+static inline int
+nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
+	   onvm_pkt_handler_t pkt, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	uint16_t i;
+
+	__atomic_store_n(&c->rx, c->rx + n, __ATOMIC_RELAXED);
+	if (burst != NULL) {
+		burst(nf, pkts, n);
+	} else {
+		for (i = 0; i < n && i < NF_PREFETCH; i++)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+		for (i = 0; i < n; i++) {
+			if (i + NF_PREFETCH < n)
+				rte_prefetch0(rte_pktmbuf_mtod(
+					pkts[i + NF_PREFETCH], void *));
+			pkt(nf, pkts[i]);
+		}
+	}
+	return nf_send(nf, pkts, n);
+}
+
+/* A stop the NF or the manager asked for: leave the service first, so
+ * nothing new arrives, then pass on everything already queued to us. */
+static void
+nf_drain(struct onvm_nf *nf, onvm_burst_handler_t burst,
+	 onvm_pkt_handler_t pkt)
+{
+	struct rte_mbuf **pkts = nf->slot->held.pkts;
+	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * NF_DRAIN_S;
+	unsigned int drained = 0;
+	uint16_t n;
+
+	if (nf_leave_service(nf) < 0)
+		return;
+	while (rte_rdtsc() < deadline) {
+		n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts,
+						 ONVM_BURST, NULL);
+		if (n == 0 || nf_process(nf, burst, pkt, pkts, n) < 0)
+			break;
+		drained += n;
+	}
+	if (drained)
+		NF_LOG(INFO, "passed on %u queued packet(s) before leaving",
+		       drained);
+}
+
 static int
 nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	onvm_pkt_handler_t pkt)
 {
-	struct onvm_nf_counters *c = &nf->slot->nf;
 	/* The burst lives in shared memory, so the manager can find it. */
 	struct rte_mbuf **pkts = nf->slot->held.pkts;
 	unsigned int idle = 0, busy = 0;
-	uint16_t i, n;
+	uint16_t n;
 
 	while (!nf->stop) {
 		n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts,
@@ -110,34 +159,22 @@ nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 			continue;
 		}
 		idle = 0;
-		__atomic_store_n(&c->rx, c->rx + n, __ATOMIC_RELAXED);
-		if (burst != NULL) {
-			burst(nf, pkts, n);
-		} else {
-			for (i = 0; i < n && i < NF_PREFETCH; i++)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-			for (i = 0; i < n; i++) {
-				if (i + NF_PREFETCH < n)
-					rte_prefetch0(rte_pktmbuf_mtod(
-						pkts[i + NF_PREFETCH], void *));
-				pkt(nf, pkts[i]);
-			}
-		}
-		if (unlikely(nf_send(nf, pkts, n) < 0))
+		if (unlikely(nf_process(nf, burst, pkt, pkts, n) < 0))
 			break;
 		/* A safe point: no ring or mempool operation in flight. */
 		if (nf->shared_cpu && busy % NF_SHARED_YIELD_BURSTS == 0)
 			sched_yield();
 		if (unlikely(++busy == NF_HOUSEKEEP_LOOPS)) {
 			busy = 0;
-			__atomic_store_n(&c->loops, c->loops + 1,
-					 __ATOMIC_RELAXED);
 			if (nf_housekeeping(nf, rte_rdtsc()))
 				break;
 		}
 	}
 	if (nf->stop && nf->exit_reason == NF_EXIT_NONE)
 		nf->exit_reason = NF_EXIT_REQUESTED;
+	if (nf->exit_reason == NF_EXIT_REQUESTED ||
+	    nf->exit_reason == NF_EXIT_MGR_ASKED)
+		nf_drain(nf, burst, pkt);
 	return nf->exit_reason == NF_EXIT_MGR_DEAD ? -ENOTCONN : 0;
 }
 

@@ -19,6 +19,7 @@
 enum onvm_msg_op {
 	ONVM_MSG_REGISTER = 1,
 	ONVM_MSG_UNREGISTER = 2,
+	ONVM_MSG_QUIESCE = 3,		/* take me out of my service */
 };
 
 struct onvm_msg_req {

@@ -55,7 +55,7 @@ struct onvm_nf_counters {
 	uint64_t tx;		/* packets handed back with a non-drop verdict */
 	uint64_t drop;		/* packets the NF marked ONVM_ACT_DROP */
 	uint64_t first_pkt_ns;	/* CLOCK_MONOTONIC of the first packet out */
-	uint64_t loops;		/* run-loop iterations, for liveness */
+	uint64_t heartbeat;	/* bumped every ~10 ms while the NF runs */
 } __rte_cache_aligned;
 
 /* The burst an NF holds, so the manager can give it back if the NF dies
