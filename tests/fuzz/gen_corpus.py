@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 onvm authors
+#
+# Write the seed corpora of the fuzz targets into tests/fuzz/corpus/TARGET/:
+# real frames (scapy) for fuzz_flow, NUL-separated command lines for the
+# argv targets, chain strings for fuzz_chain. Rerun after changing a seed;
+# the files are committed, so fuzzing needs no scapy.
+# Usage: /usr/bin/python3 tests/fuzz/gen_corpus.py
+
+import os
+import shutil
+import sys
+
+from scapy.layers.inet import IP, TCP, UDP
+from scapy.layers.inet6 import (IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
+                                IPv6ExtHdrHopByHop, IPv6ExtHdrRouting)
+from scapy.layers.l2 import ARP, Dot1AD, Dot1Q, Ether
+from scapy.layers.sctp import SCTP
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ETH = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+V4 = dict(src="10.0.0.1", dst="10.0.0.2")
+V6 = dict(src="2001:db8::1", dst="2001:db8::2")
+PAY = b"x" * 8
+
+
+def frames():
+    tcp = ETH / IP(**V4) / TCP(sport=1234, dport=80) / PAY
+    yield "ipv4_udp", ETH / IP(**V4) / UDP(sport=5000, dport=53) / PAY
+    yield "ipv4_tcp", tcp
+    yield "ipv4_sctp", ETH / IP(**V4) / SCTP(sport=2905, dport=2906)
+    yield "ipv4_options_tcp", (ETH / IP(options=b"\x01\x01\x01\x00", **V4) /
+                               TCP(sport=1, dport=2))
+    yield "ipv4_frag_mf", ETH / IP(flags="MF", **V4) / UDP(sport=7, dport=9) / PAY
+    yield "ipv4_frag_offset", ETH / IP(frag=3, **V4) / PAY
+    yield "ipv4_truncated", bytes(tcp)[:14 + 12]
+    ihl4 = bytearray(bytes(tcp))
+    ihl4[14] = 0x44
+    yield "ipv4_ihl4", bytes(ihl4)
+    yield "ipv6_tcp", ETH / IPv6(**V6) / TCP(sport=443, dport=50000)
+    yield "ipv6_hbh_frag_udp", (ETH / IPv6(**V6) / IPv6ExtHdrHopByHop() /
+                                IPv6ExtHdrFragment(m=1, id=7) /
+                                UDP(sport=1, dport=2) / PAY)
+    yield "ipv6_hbh_udp", (ETH / IPv6(**V6) / IPv6ExtHdrHopByHop() /
+                           UDP(sport=3, dport=4))
+    yield "ipv6_rt_dst_tcp", (ETH / IPv6(**V6) /
+                              IPv6ExtHdrRouting(addresses=["2001:db8::3"]) /
+                              IPv6ExtHdrDestOpt() / TCP(sport=5, dport=6))
+    yield "vlan_ipv6_udp", (ETH / Dot1Q(vlan=100) / IPv6(**V6) /
+                            UDP(sport=8, dport=9))
+    yield "qinq_ipv4_udp", (ETH / Dot1AD(vlan=10) / Dot1Q(vlan=20) / IP(**V4) /
+                            UDP(sport=10, dport=11))
+    yield "arp", Ether(dst="ff:ff:ff:ff:ff:ff") / ARP(pdst="10.0.0.2")
+
+
+def argv(*args):
+    return b"\0".join(a.encode() for a in args)
+
+
+MGR_OPTS = {
+    "chain": argv("--chain", "1,2,3"),
+    "all_opts": argv("--chain=5", "--ring-size", "512", "--max-nfs", "4",
+                     "--quiet", "--no-wait", "--stats-interval", "0.5",
+                     "--stats-json", "/tmp/s.json", "--duration", "10"),
+    "pool_opts": argv("--chain", "1", "--mbufs", "65535", "--mbuf-cache",
+                      "0", "--rxd", "512", "--txd=2048"),
+    "help": argv("--help"),
+    "bad_chain": argv("--chain", "0,64"),
+    "bad_ring": argv("--ring-size", "100", "--chain", "1"),
+    "flag_value": argv("--quiet=1", "-x", "--chain", "1", "extra"),
+    "no_value": argv("--chain"),
+}
+
+NF_ARGS = {
+    "eal_lcore": argv("-l", "2", "--", "-r", "1"),
+    "full": argv("--file-prefix", "foo", "--proc-type=primary", "--", "-r",
+                 "5", "-n", "3", "--tag", "fw", "--", "x"),
+    "no_dashdash": argv("-r", "1"),
+    "pci": argv("--no-pci", "-a", "00:01.0", "-c0x3", "--", "-r", "63",
+                "--file-prefix=bar", "--tag=t", "-d", "x"),
+    "bad_sid": argv("--", "-n", "1", "-r", "0"),
+    "no_value": argv("--", "-r"),
+    "prefix_no_value": argv("--file-prefix", "--", "-r", "1"),
+}
+
+CHAIN = {
+    "one": b"1",
+    "three": b"1,2,3",
+    "sixteen": ",".join(str(i) for i in range(1, 17)).encode(),
+    "seventeen": ",".join(str(i) for i in range(1, 18)).encode(),
+    "zero": b"0,a",
+    "leading_comma": b",1",
+    "double_comma": b"1,,2",
+}
+
+
+def write(target, seeds):
+    d = os.path.join(HERE, "corpus", target)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for name, data in seeds:
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(bytes(data))
+
+
+def main():
+    write("fuzz_flow", frames())
+    write("fuzz_mgr_opts", MGR_OPTS.items())
+    write("fuzz_nf_args", NF_ARGS.items())
+    write("fuzz_chain", CHAIN.items())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
