@@ -3,14 +3,16 @@
 # Copyright(c) 2026 onvm authors
 #
 # Set up, build and run every test: the cmocka unit tests (each test case
-# counts) and each executable tests/integration/test_*.sh (exit 0 pass,
-# 77 skip, anything else fail; 300 s each).
+# counts), a short run of each fuzz target of tests/fuzz/ (scripts/fuzz.sh;
+# a crash fails it) and each executable tests/integration/test_*.sh (exit 0
+# pass, 77 skip, anything else fail; 300 s each).
 #
-# Usage: scripts/test.sh [unit | integration | SUBSTRING]
+# Usage: scripts/test.sh [unit | fuzz | integration | SUBSTRING]
 #
 # Environment: ONVM_BUILD_DIR (default <repo>/build), ONVM_TEST_OUT (logs,
 # default <repo>/build/test-results; integration tests keep their work
-# directories there too). Prints one line per test and ends with
+# directories there too), ONVM_FUZZ_SECONDS (per fuzz target, default 10).
+# Prints one line per test and ends with
 # "N passed, N failed[, N skipped]"; exits non-zero if any test failed or
 # none ran.
 
@@ -24,6 +26,7 @@ RESULTS=${ONVM_TEST_OUT:-$ONVM_ROOT/build/test-results}
 TEST_PREFIX=onvmt	# every integration test's --file-prefix starts so
 INTEGRATION_TIMEOUT=300
 UNIT_TIMEOUT=60
+FUZZ_SECONDS=${ONVM_FUZZ_SECONDS:-10}
 
 filter=
 case $# in
@@ -31,14 +34,14 @@ case $# in
 1)
 	case $1 in
 	-h | --help)
-		sed -n '5,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+		sed -n '5,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	esac
 	filter=$1
 	;;
 *)
-	echo "usage: scripts/test.sh [unit | integration | SUBSTRING]" >&2
+	echo "usage: scripts/test.sh [unit | fuzz | integration | SUBSTRING]" >&2
 	exit 2
 	;;
 esac
@@ -80,11 +83,11 @@ on_interrupt() {
 }
 trap on_interrupt INT TERM
 
-# Does test NAME of KIND (unit|integration) pass the filter?
+# Does test NAME of KIND (unit|fuzz|integration) pass the filter?
 selected() {
 	case $filter in
 	'') return 0 ;;
-	unit | integration) [ "$filter" = "$2" ] ;;
+	unit | fuzz | integration) [ "$filter" = "$2" ] ;;
 	*) [[ $1 == *"$filter"* ]] ;;
 	esac
 }
@@ -148,7 +151,9 @@ run_unit_binary() {
 	local name=$1 bin=$BUILD/tests/unit/$1 log=$RESULTS/$1.log
 	local rc=0 what tcase nfailed=0 ncases=0 shown=0 any=0
 
-	[ "$filter" = integration ] && return 0
+	case $filter in
+	integration | fuzz) return 0 ;;
+	esac
 	if [ ! -x "$bin" ]; then
 		selected "$name" unit && fail "$name (not built: $bin)"
 		return 0
@@ -184,6 +189,50 @@ run_unit_binary() {
 		fi
 		[ $shown -eq 0 ] && show_log "$log"
 	fi
+	return 0
+}
+
+# ---------------------------------------------------------------- fuzz
+
+# One scripts/fuzz.sh run for the selected targets (FUZZ_SECONDS each); its
+# line per target ("fuzz_flow: N runs in S s, no crash" or a CRASH line)
+# makes that target's PASS or FAIL.
+run_fuzz() {
+	local src t targets=() log=$RESULTS/fuzz.log rc=0 line reason
+
+	for src in "$ONVM_ROOT"/tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] || continue
+		t=$(basename "$src" .c)
+		selected "$t" fuzz && targets+=("$t")
+	done
+	[ ${#targets[@]} -eq 0 ] && return 0
+	# fuzz.sh bounds each target; this bounds the whole (builds too).
+	ONVM_BUILD_DIR=$BUILD timeout -k 10 \
+		$(((FUZZ_SECONDS + 120) * ${#targets[@]})) \
+		bash "$ONVM_ROOT/scripts/fuzz.sh" --seconds "$FUZZ_SECONDS" \
+		"${targets[@]}" </dev/null >"$log" 2>&1 &
+	current=$!
+	wait "$current" 2>/dev/null || rc=$?
+	current=
+	for t in "${targets[@]}"; do
+		line=$(grep -m 1 "^$t: " "$log" || true)
+		reason=${line#"$t: "}
+		case $line in
+		*", no crash") pass "$t ($reason)" ;;
+		'')
+			if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+				reason="fuzz.sh timed out"
+			else
+				reason=$(grep -v '^[[:space:]]*$' "$log" |
+					tail -n 1 | cut -c1-100 || true)
+				reason=${reason:-"no result, exit status $rc"}
+			fi
+			fail "$t ($reason)"
+			;;
+		*) fail "$t ($reason)" ;;
+		esac
+	done
+	[ $rc -ne 0 ] && show_log "$log"
 	return 0
 }
 
@@ -272,6 +321,8 @@ for src in "$ONVM_ROOT"/tests/unit/test_*.c; do
 	[ -e "$src" ] || continue
 	run_unit_binary "$(basename "$src" .c)"
 done
+
+run_fuzz
 
 while IFS= read -r t; do
 	[ -x "$t" ] && run_integration_test "$t"
