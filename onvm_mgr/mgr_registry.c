@@ -70,15 +70,21 @@ mgr_free_mbufs(struct rte_ring *r)
 
 /* Free the burst a dead NF was holding (see struct onvm_nf_held): the
  * rx-ring entries it had peeked but not finished, less those that had
- * already reached its tx ring. Called once nothing produces into the rx
- * ring; an NF that left cleanly holds nothing. */
+ * already reached its tx ring. They are read from the ring's own storage,
+ * which follows struct rte_ring (as the ring library lays it out), not from
+ * the NF's copy: the NF may have died between moving the consumer head and
+ * copying the pointers. Called once nothing produces into the rx ring; an
+ * NF that left cleanly holds nothing. */
 static unsigned int
 mgr_free_held(struct onvm_nf_slot *nf)
 {
 	const struct onvm_nf_held *h = &nf->held;
 	struct rte_ring *rx = nf->rx_ring;
-	uint32_t held = rx->cons.head - rx->cons.tail;
-	uint32_t passed = 0;
+	struct rte_mbuf **slots = (struct rte_mbuf **)&rx[1];
+	struct rte_mbuf *pkts[ONVM_BURST];
+	uint32_t tail = rx->cons.tail;
+	uint32_t held = rx->cons.head - tail;
+	uint32_t passed = 0, i;
 
 	if (held == 0)
 		return 0;
@@ -92,9 +98,10 @@ mgr_free_held(struct onvm_nf_slot *nf)
 		if (passed > held)
 			passed = held;
 	}
+	for (i = passed; i < held; i++)
+		pkts[i - passed] = slots[(tail + i) & rx->mask];
 	if (held > passed)
-		rte_pktmbuf_free_bulk((struct rte_mbuf **)h->pkts + passed,
-				      held - passed);
+		rte_pktmbuf_free_bulk(pkts, held - passed);
 	rte_ring_dequeue_finish(rx, held);
 	return held - passed;
 }

@@ -121,7 +121,7 @@ static void
 nf_drain(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	 onvm_pkt_handler_t pkt)
 {
-	struct rte_mbuf **pkts = nf->slot->held.pkts;
+	struct rte_mbuf *pkts[ONVM_BURST];
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * NF_DRAIN_S;
 	unsigned int drained = 0;
 	uint16_t n;
@@ -144,8 +144,7 @@ static int
 nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	onvm_pkt_handler_t pkt)
 {
-	/* The burst lives in shared memory, so the manager can find it. */
-	struct rte_mbuf **pkts = nf->slot->held.pkts;
+	struct rte_mbuf *pkts[ONVM_BURST];
 	unsigned int idle = 0, busy = 0;
 	uint16_t n;
 

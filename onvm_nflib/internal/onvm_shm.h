@@ -58,17 +58,18 @@ struct onvm_nf_counters {
 	uint64_t heartbeat;	/* bumped every ~10 ms while the NF runs */
 } __rte_cache_aligned;
 
-/* The burst an NF holds, so the manager can give it back if the NF dies
- * (written only by the NF, read by the manager only after its death).
+/* The record that lets the manager give back the burst an NF held when it
+ * died (written only by the NF, read by the manager only after its death).
  *
- * The NF peeks a burst from its rx ring into `pkts` (the ring's consumer
- * head moves, its tail does not), records where its tx ring's producer
- * tail was, hands the burst back on the tx ring, and only then finishes
- * the rx dequeue (tail = head). After a death the NF held exactly the
- * rx-ring entries between consumer tail and head; of those, the first
- * (tx prod.tail - tx_mark) had reached the tx ring if tx_marked is set. */
+ * The NF peeks a burst from its rx ring (rte_ring_dequeue_burst_start: the
+ * consumer head moves, the tail does not, and the entries stay in the ring
+ * storage, which the producer cannot reuse before the tail), records where
+ * its tx ring's producer tail was, hands the burst back on the tx ring, and
+ * only then finishes the rx dequeue (tail = head). After a death the NF
+ * held exactly the rx entries between consumer tail and head, read from the
+ * ring itself; of those, the first (tx prod.tail - tx_mark) had reached the
+ * tx ring if tx_marked is set. */
 struct onvm_nf_held {
-	struct rte_mbuf *pkts[ONVM_BURST];
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
 } __rte_cache_aligned;
