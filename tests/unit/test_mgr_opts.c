@@ -250,6 +250,41 @@ reparse_is_clean(void **state)
 	assert_int_equal(o.chain.sid[0], 2);
 }
 
+static void
+restart(void **state)
+{
+	/* off unless asked for */
+	assert_int_equal(parse(ARGV("--chain", "1")), 0);
+	assert_int_equal(o.restart_max, 0);
+
+	assert_int_equal(parse_opt("--restart", "3/10"), 0);
+	assert_int_equal(o.restart_max, 3);
+	assert_true(o.restart_window == 10);
+	assert_int_equal(parse_opt("--restart", "1/1"), 0);
+	assert_int_equal(o.restart_max, 1);
+	assert_true(o.restart_window == 1);
+	assert_int_equal(parse(ARGV("--chain", "1", "--restart=100/60")), 0);
+	assert_int_equal(o.restart_max, 100);
+	assert_true(o.restart_window == 60);
+
+	expect_err(parse_opt("--restart", "3"),
+		   "bad value '3' for --restart (N/SEC: at most N restarts, "
+		   "1..100, in SEC seconds)");
+	expect_err(parse_opt("--restart", "0/10"), "bad value '0/10' for --restart");
+	expect_err(parse_opt("--restart", "101/10"), "bad value '101/10'");
+	expect_err(parse_opt("--restart", "3/0"), "bad value '3/0'");
+	expect_err(parse_opt("--restart", "3/abc"), "bad value '3/abc'");
+	expect_err(parse_opt("--restart", "/10"), "bad value '/10'");
+	expect_err(parse_opt("--restart", "3/10/1"), "bad value '3/10/1'");
+	expect_err(parse_opt("--restart", ""), "bad value '' for --restart");
+	expect_err(parse(ARGV("--chain", "1", "--restart")),
+		   "option --restart needs a value");
+
+	/* a failed --restart leaves nothing behind for the next parse */
+	assert_int_equal(parse(ARGV("--chain", "1")), 0);
+	assert_int_equal(o.restart_max, 0);
+}
+
 /* Is v of the form 2^k - 1? */
 static int
 is_pow2_minus1(uint32_t v)
@@ -342,6 +377,7 @@ main(void)
 		cmocka_unit_test(mbufs),
 		cmocka_unit_test(descriptors),
 		cmocka_unit_test(reparse_is_clean),
+		cmocka_unit_test(restart),
 		cmocka_unit_test(pool_size_shape),
 		cmocka_unit_test(pool_size_covers),
 		cmocka_unit_test(pool_size_grows),
