@@ -48,6 +48,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   "max_nfs %u", o.max_nfs);
 		FUZZ_CHECK(o.stats_interval >= 0 && o.duration >= 0,
 			   "negative seconds");
+		FUZZ_CHECK(o.restart_max == 0 ||
+			   (o.restart_max <= 100 && o.restart_window >= 1 &&
+			    o.restart_window <= 86400),
+			   "restart %u in %g s", o.restart_max,
+			   o.restart_window);
 		/* the pool for the largest machine we allow */
 		pool = mgr_pool_size(ONVM_MAX_PORTS, o.nb_rxd, o.nb_txd,
 				     ONVM_MAX_MGR_LCORES, o.mbuf_cache,

@@ -65,6 +65,7 @@ MGR_OPTS = {
                      "--stats-json", "/tmp/s.json", "--duration", "10"),
     "pool_opts": argv("--chain", "1", "--mbufs", "65535", "--mbuf-cache",
                       "0", "--rxd", "512", "--txd=2048"),
+    "restart": argv("--chain", "1", "--restart", "3/60"),
     "help": argv("--help"),
     "bad_chain": argv("--chain", "0,64"),
     "bad_ring": argv("--ring-size", "100", "--chain", "1"),
