@@ -339,3 +339,72 @@ make_pcap() {
 pcap_tool() {
 	"$T_PY" "$T_DIR/pcap_tool.py" "$@"
 }
+
+# ---------------------------------------------------------------- kills, deaths, restarts
+
+# kill_at SIG PID: send SIG (a name: KILL, TERM, STOP, CONT, ...) to PID and
+# print CLOCK_MONOTONIC in ns read just before, the clock of the stats'
+# *_ns fields (detected_ns, reclaimed_ns, start_ns, first_pkt_ns).
+kill_at() {
+	"$T_PY" -c '
+import os, signal, sys, time
+sig = getattr(signal, "SIG" + sys.argv[1])
+pid = int(sys.argv[2])
+t = time.monotonic_ns()
+os.kill(pid, sig)
+print(t)
+' "$1" "$2"
+}
+
+# adopt NAME PID: record a process this test did not start itself (an NF
+# the manager restarted) so that the EXIT trap stops it too. Its exit
+# status cannot be waited for (wait_exit gives T_RC 127).
+adopt() {
+	T_PID[$1]=$2
+	T_PIDS+=("$2")
+	log "adopted $1 (pid $2)"
+}
+
+# restart_pids LOG SID: the pids of every "restarting NF of service SID"
+# line in the manager's log LOG, oldest first, one a line.
+restart_pids() {
+	sed -n "s/.*restarting NF of service $2, instance [0-9]* (try [0-9]*): pid \([0-9]*\)$/\1/p" "$1"
+}
+
+# nf_get JSON PID FIELD: FIELD of the NF with pid PID in stats JSON
+# (fails if that NF is not listed).
+nf_get() {
+	json_get "$1" "[n['$3'] for n in j['nfs'] if n['pid'] == $2][0]"
+}
+
+# nf_listed JSON PID: the NF with pid PID is in the stats' "nfs".
+nf_listed() {
+	json_true "$1" "any(n['pid'] == $2 for n in j['nfs'])"
+}
+
+# death_get JSON PID FIELD: FIELD of the "nf_deaths" entry of pid PID.
+death_get() {
+	json_get "$1" "[d['$3'] for d in j['nf_deaths'] if d['pid'] == $2][0]"
+}
+
+# nf_grows JSON PID FIELD: wait (30 s) until FIELD of NF PID is above its
+# value now; fails the test if it is not listed or does not grow.
+nf_grows() {
+	local v
+	v=$(nf_get "$1" "$2" "$3") || fail "NF pid $2 is not in the stats: $(json_get "$1" 'j["nfs"]')"
+	wait_for 30 json_true "$1" "any(n['pid'] == $2 and n['$3'] > $v for n in j['nfs'])" ||
+		fail "the $3 of NF pid $2 stays at $v: $(json_get "$1" 'j["nfs"]')"
+}
+
+# port_tx_grows JSON: wait (30 s) until the ports' summed tx grows.
+port_tx_grows() {
+	local v
+	v=$(json_get "$1" 'sum(p["tx"] for p in j["ports"])')
+	wait_for 30 json_true "$1" "sum(p['tx'] for p in j['ports']) > $v" ||
+		fail "the ports' tx stays at $v"
+}
+
+# ms A B: (B - A) / 1e6 with one decimal (nanoseconds to milliseconds).
+ms() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'
+}
