@@ -12,30 +12,53 @@
 #include "onvm_args.h"
 #include "onvm_chain.h"
 
-/* Does EAL option @p arg (with its value in @p next) name @p opt, as
- * "--opt", "--opt=value", or for short options "-x" or "-xVALUE"? */
+/* Does @p arg name option @p opt? Long options as "--opt" or
+ * "--opt=value", and with @p abbrev also abbreviated, as the EAL's
+ * getopt_long accepts them ("--file-pre=x"); short ones as "-x" or
+ * "-xVALUE". */
+static int
+is_opt_ab(const char *arg, const char *opt, int abbrev)
+{
+	size_t n = strlen(opt), name;
+
+	if (opt[1] == '-') {
+		if (strncmp(arg, "--", 2) != 0)
+			return 0;
+		name = strcspn(arg, "=");
+		if (!abbrev)
+			return name == n && strncmp(arg, opt, n) == 0;
+		return name > 2 && name <= n && strncmp(arg, opt, name) == 0;
+	}
+	return strncmp(arg, opt, n) == 0;
+}
+
+/* An EAL option of the user's, before "--". */
+static int
+is_eal_opt(const char *arg, const char *opt)
+{
+	return is_opt_ab(arg, opt, 1);
+}
+
+/* One of the library's own options, after "--": exact names only, so an
+ * NF's own options are never taken for ours. */
 static int
 is_opt(const char *arg, const char *opt)
 {
-	size_t n = strlen(opt);
-
-	if (strncmp(arg, opt, n) != 0)
-		return 0;
-	if (arg[n] == '\0' || arg[n] == '=')
-		return 1;
-	return opt[1] != '-'; /* "-l1" */
+	return is_opt_ab(arg, opt, 0);
 }
 
 static const char *
 opt_value(char **argv, int argc, int *i, const char *opt)
 {
 	const char *arg = argv[*i];
-	size_t n = strlen(opt);
+	const char *eq = strchr(arg, '=');
 
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n] != '\0')
-		return arg + n;
+	if (opt[1] == '-') {
+		if (eq != NULL)
+			return eq + 1;
+	} else if (arg[strlen(opt)] != '\0') {
+		return arg + strlen(opt); /* "-l1" */
+	}
 	if (*i + 1 < argc) {
 		(*i)++;
 		return argv[*i];
@@ -92,16 +115,16 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 	for (i = 1; i < eal_end; i++) {
 		const char *arg = argv[i];
 
-		if (is_opt(arg, "--proc-type"))
+		if (is_eal_opt(arg, "--proc-type"))
 			has_proc = 1;
-		else if (is_opt(arg, "--no-pci") || is_opt(arg, "-a") ||
-			 is_opt(arg, "-b") || is_opt(arg, "--allow") ||
-			 is_opt(arg, "--block"))
+		else if (is_eal_opt(arg, "--no-pci") || is_eal_opt(arg, "-a") ||
+			 is_eal_opt(arg, "-b") || is_eal_opt(arg, "--allow") ||
+			 is_eal_opt(arg, "--block"))
 			has_pci = 1;
-		else if (is_opt(arg, "-l") || is_opt(arg, "-c") ||
-			 is_opt(arg, "--lcores"))
+		else if (is_eal_opt(arg, "-l") || is_eal_opt(arg, "-c") ||
+			 is_eal_opt(arg, "--lcores"))
 			has_lcores = 1;
-		else if (is_opt(arg, "--file-prefix")) {
+		else if (is_eal_opt(arg, "--file-prefix")) {
 			val = opt_value(argv, eal_end, &i, "--file-prefix");
 			if (copy_str(a->prefix, sizeof(a->prefix), val) < 0) {
 				snprintf(err, errlen, "bad --file-prefix");
@@ -191,7 +214,7 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 	}
 	push(a->eal_argv, &a->eal_argc, "--log-level=lib.eal:notice");
 	for (i = 1; i < eal_end; i++) {
-		if (is_opt(argv[i], "--file-prefix")) {
+		if (is_eal_opt(argv[i], "--file-prefix")) {
 			if (strchr(argv[i], '=') == NULL)
 				i++; /* and its value */
 			continue;

@@ -15,7 +15,8 @@ enum onvm_flow_kind {
 	ONVM_FLOW_L2 = 0,	/* not IP (ARP, LLDP, ...): Ethernet addresses */
 	ONVM_FLOW_IP,		/* IP addresses and protocol, no ports */
 	ONVM_FLOW_L4,		/* IP addresses, protocol and L4 ports */
-	ONVM_FLOW_TRUNCATED,	/* too short for the headers it announces */
+	ONVM_FLOW_TRUNCATED,	/* too short for the headers it announces, or
+				 * malformed (IHL < 5, wrong IP version) */
 };
 
 struct onvm_flow {

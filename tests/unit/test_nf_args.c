@@ -326,6 +326,27 @@ file_prefix_both_places(void **state)
 }
 
 static void
+eal_abbreviations(void **state)
+{
+	/* The EAL's getopt_long takes unambiguous abbreviations, so must we,
+	 * or the EAL attaches to a prefix the library never checked. */
+	assert_int_equal(parse(ARGV("nf", "--file-pre=x", "--", "-r", "1")), 0);
+	assert_string_equal(a.prefix, "x");
+	assert_int_equal(eal_count("--file-prefix="), 1);
+	assert_int_equal(eal_count("--file-prefix=x"), 1);
+	assert_int_equal(eal_count("--file-pre=x"), 0);
+
+	assert_int_equal(parse(ARGV("nf", "--proc=auto", "--", "-r", "1")), 0);
+	assert_int_equal(eal_count("--proc-type=secondary"), 0);
+
+	/* after "--" only exact names are the library's: "--file" is the NF's */
+	assert_int_equal(parse(ARGV("nf", "-r", "1", "--file", "f.txt")), 0);
+	assert_string_equal(a.prefix, "onvm");
+	assert_int_equal(a.nf_argc, 3);
+	assert_string_equal(a.nf_argv[1], "--file");
+}
+
+static void
 nf_options_passed_through(void **state)
 {
 	char **argv = ARGV("nf", "-r", "1", "-d", "3", "--print", "-n", "2",
@@ -399,6 +420,7 @@ main(void)
 		cmocka_unit_test(file_prefix_after_dashdash),
 		cmocka_unit_test(file_prefix_without_dashdash),
 		cmocka_unit_test(file_prefix_both_places),
+		cmocka_unit_test(eal_abbreviations),
 		cmocka_unit_test(nf_options_passed_through),
 		cmocka_unit_test(too_many_arguments),
 	};
