@@ -371,6 +371,12 @@ restart_pids() {
 	sed -n "s/.*restarting NF of service $2, instance [0-9]* (try [0-9]*): pid \([0-9]*\)$/\1/p" "$1"
 }
 
+# restarts_reach LOG SID N: LOG has at least N restarts of service SID
+# (for wait_for).
+restarts_reach() {
+	[ "$(restart_pids "$1" "$2" | wc -l)" -ge "$3" ]
+}
+
 # nf_get JSON PID FIELD: FIELD of the NF with pid PID in stats JSON
 # (fails if that NF is not listed).
 nf_get() {

@@ -50,7 +50,7 @@ case $died in
 esac
 ok "the manager logged: $died"
 
-wait_for 30 test -n "$(restart_pids "$T_WORK/mgr.err" 2)" ||
+wait_for 30 restarts_reach "$T_WORK/mgr.err" 2 1 ||
 	fail "the manager did not restart service 2's NF (no 'restarting NF of service 2' line)"
 new=$(restart_pids "$T_WORK/mgr.err" 2 | tail -n 1)
 adopt nf2_restarted "$new"
