@@ -277,7 +277,7 @@ mgr_shutdown(struct mgr_ctx *ctx)
 
 	pthread_mutex_lock(&ctx->reg_lock);
 	for (i = 0; i < ctx->opts.max_nfs; i++)
-		if (ctx->shm->nf[i].state == ONVM_NF_RUNNING)
+		if (ctx->shm->nf[i].state != ONVM_NF_FREE)
 			mgr_nf_reclaim(ctx, i, "did not leave in time");
 	pthread_mutex_unlock(&ctx->reg_lock);
 	mgr_drain_all(ctx);

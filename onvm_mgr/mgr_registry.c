@@ -365,7 +365,7 @@ mgr_check_nfs(struct mgr_ctx *ctx)
 	for (i = 0; i < ctx->opts.max_nfs; i++) {
 		nf = &ctx->shm->nf[i];
 		/* A fallback: the watcher's pidfds see deaths at once. */
-		if (nf->state == ONVM_NF_RUNNING && nf->pid > 0 &&
+		if (nf->state != ONVM_NF_FREE && nf->pid > 0 &&
 		    kill(nf->pid, 0) < 0 && errno == ESRCH)
 			mgr_nf_died(ctx, i);
 	}

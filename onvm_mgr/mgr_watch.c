@@ -280,8 +280,10 @@ mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot)
 
 	mgr_exit_reason(ctx->watch->nf[slot].pidfd, reason, sizeof(reason));
 	snprintf(why, sizeof(why), "died%s", reason);
-	/* Before the reclaim clears the slot's service and instance. */
-	mgr_schedule_restart(ctx, slot);
+	/* Before the reclaim clears the slot's service and instance; not for
+	 * an NF that was already leaving (STOPPING). */
+	if (nf->state == ONVM_NF_RUNNING)
+		mgr_schedule_restart(ctx, slot);
 	rc = mgr_nf_reclaim(ctx, slot, why);
 	if (rc >= 0) {
 		d.reclaimed_ns = onvm_now_ns();
@@ -388,8 +390,8 @@ mgr_watch_thread(void *arg)
 				close(w->reap[r]);
 				w->reap[r] = -1;
 			} else if (w->nf[owner[i]].pidfd == pfd[i].fd &&
-				   ctx->shm->nf[owner[i]].state ==
-					   ONVM_NF_RUNNING) {
+				   ctx->shm->nf[owner[i]].state !=
+					   ONVM_NF_FREE) {
 				mgr_nf_died(ctx, (uint16_t)owner[i]);
 			}
 		}
