@@ -113,9 +113,9 @@ num_opt(const char *name, const char *val, unsigned long min,
 	return 0;
 }
 
-int
-mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
-	       size_t errlen)
+static int
+opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
+	   size_t errlen)
 {
 	unsigned long v;
 	int c, have_chain = 0;
@@ -246,6 +246,17 @@ mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int
+mgr_opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
+	       size_t errlen)
+{
+	int rc = opts_parse(argc, argv, o, err, errlen);
+
+	if (rc < 0)
+		onvm_one_line(err);
+	return rc;
 }
 
 uint32_t

@@ -85,9 +85,9 @@ copy_str(char *dst, size_t len, const char *src)
 	return 0;
 }
 
-int
-onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
-		   struct onvm_nf_args *a, char *err, size_t errlen)
+static int
+nf_args_parse(int argc, char **argv, unsigned int default_cpu,
+	      struct onvm_nf_args *a, char *err, size_t errlen)
 {
 	int i, dashdash = -1, eal_end, has_proc = 0, has_pci = 0;
 	int has_lcores = 0;
@@ -225,4 +225,15 @@ onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 		}
 	}
 	return 0;
+}
+
+int
+onvm_nf_args_parse(int argc, char **argv, unsigned int default_cpu,
+		   struct onvm_nf_args *a, char *err, size_t errlen)
+{
+	int rc = nf_args_parse(argc, argv, default_cpu, a, err, errlen);
+
+	if (rc < 0)
+		onvm_one_line(err);
+	return rc;
 }

@@ -49,9 +49,17 @@ onvm_parse_service_id(const char *s, uint16_t *sid)
 	return 0;
 }
 
-int
-onvm_chain_parse(const char *s, struct onvm_chain *c, char *err,
-		 size_t errlen)
+void
+onvm_one_line(char *s)
+{
+	/* Errors quote what the user typed; keep them on one line. */
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static int
+chain_parse(const char *s, struct onvm_chain *c, char *err, size_t errlen)
 {
 	char buf[256];
 	char *tok, *save = NULL;
@@ -86,6 +94,17 @@ onvm_chain_parse(const char *s, struct onvm_chain *c, char *err,
 		c->sid[c->len++] = sid;
 	}
 	return 0;
+}
+
+int
+onvm_chain_parse(const char *s, struct onvm_chain *c, char *err,
+		 size_t errlen)
+{
+	int rc = chain_parse(s, c, err, errlen);
+
+	if (rc < 0)
+		onvm_one_line(err);
+	return rc;
 }
 
 int

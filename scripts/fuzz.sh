@@ -154,7 +154,7 @@ run_target() {
 		for f in "$crashes"/*; do
 			if ! timeout --foreground -k 5 60 "$bin" -timeout=5 -rss_limit_mb=1024 \
 				"$f" >"$log" 2>&1; then
-				echo "$t: CRASH (saved input), reproduce with: ${FUZZ_STRICT_ONE_LINE:+FUZZ_STRICT_ONE_LINE=1 }$(rel "$bin") $(rel "$f")"
+				echo "$t: CRASH (saved input), reproduce with: $(rel "$bin") $(rel "$f")"
 				grep -m 3 -E 'ERROR|runtime error|invariant failed' "$log" | cut -c1-200 || true
 				nbad=$((nbad + 1))
 				return 0
@@ -180,7 +180,7 @@ run_target() {
 	if [ $rc -eq 0 ] && [ -n "$runs" ]; then
 		echo "$t: $runs runs in $((SECONDS - start)) s, no crash"
 	elif [ -n "$art" ]; then
-		echo "$t: CRASH, reproduce with: ${FUZZ_STRICT_ONE_LINE:+FUZZ_STRICT_ONE_LINE=1 }$(rel "$bin") $(rel "$art")"
+		echo "$t: CRASH, reproduce with: $(rel "$bin") $(rel "$art")"
 		grep -m 3 -E 'ERROR|runtime error|invariant failed' "$log" | cut -c1-200 || true
 		nbad=$((nbad + 1))
 	elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then

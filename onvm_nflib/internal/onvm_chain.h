@@ -25,6 +25,9 @@ struct onvm_chain {
 int onvm_chain_parse(const char *s, struct onvm_chain *c, char *err,
 		     size_t errlen);
 
+/** Replace control characters (a quoted newline...) in an error message. */
+void onvm_one_line(char *s);
+
 /**
  * Parse a decimal integer in [min, max] with nothing trailing.
  * @return 0, or -EINVAL.

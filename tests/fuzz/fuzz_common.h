@@ -82,33 +82,13 @@ fuzz_argv_free(struct fuzz_argv *a)
 	free(a->argv);
 }
 
-/* Is a newline in an error message allowed? Only if one of the arguments
- * had one (the message quotes it), and FUZZ_STRICT_ONE_LINE is unset:
- * that case is known (tests/fuzz/README.md) and would otherwise stop every
- * run within a second, hiding everything else. */
-static inline int
-fuzz_newline_excused(const struct fuzz_argv *a)
-{
-	static int strict = -1;
-	int i;
-
-	if (strict < 0)
-		strict = getenv("FUZZ_STRICT_ONE_LINE") != NULL;
-	if (strict)
-		return 0;
-	for (i = 0; i < a->argc; i++)
-		if (strchr(a->owned[i], '\n') != NULL)
-			return 1;
-	return 0;
-}
-
 /* An error message: NUL-terminated inside its buffer, non-empty, one line. */
 static inline void
 fuzz_check_err(const char *err, size_t errlen, const struct fuzz_argv *a)
 {
 	FUZZ_CHECK(memchr(err, '\0', errlen) != NULL, "error not terminated");
 	FUZZ_CHECK(err[0] != '\0', "empty error message");
-	FUZZ_CHECK(strchr(err, '\n') == NULL || fuzz_newline_excused(a),
+	FUZZ_CHECK(strchr(err, '\n') == NULL,
 		   "error of more than one line: \"%s\"", err);
 }
 

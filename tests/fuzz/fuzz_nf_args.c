@@ -26,7 +26,11 @@ starts(const char *s, const char *prefix)
 static int
 is_proc_type(const char *s)
 {
-	return starts(s, "--proc-type") && (s[11] == '\0' || s[11] == '=');
+	/* as the EAL's getopt_long reads it: "--proc-type", "--proc-type=x"
+	 * or an abbreviation such as "--proc" */
+	size_t name = strcspn(s, "=");
+
+	return name > 2 && name <= 11 && strncmp(s, "--proc-type", name) == 0;
 }
 
 /* Is @p s one of the input's strings (not one the library added)? */
