@@ -6,7 +6,7 @@
 # through net_pcap0, chain 1,2 (simple_forward both), rings of 4096.
 # Service 2's NF is SIGSTOPped before the traffic, so every frame waits in
 # its ring; then SIGTERM + SIGCONT:
-#  - it says "passed on 3000 queued packet(s) before leaving" and exits 0;
+#  - it says "passed on N queued packet(s) before leaving" and exits 0;
 #  - the manager says "... left; 0 queued and 0 held packet(s) dropped";
 #  - a new service 2 NF registers; at stop the output pcap is the input,
 #    byte for byte and in order, with no drop of any kind and no mbuf in use.
@@ -43,8 +43,11 @@ kill -TERM "$p2"
 kill -CONT "$p2"
 log "SIGTERM and SIGCONT to pid $p2"
 expect_exit nf2 30 0
-grep -q "nf: passed on $COUNT queued packet(s) before leaving" "$T_WORK/nf2.err" ||
-	fail "the NF did not say it passed on $COUNT queued packets: $(grep "passed on" "$T_WORK/nf2.err")"
+# It may take one more burst in its loop before it sees the signal; those
+# are passed on too, just not counted in the line.
+n=$(sed -n 's/^nf: passed on \([0-9]*\) queued packet(s) before leaving$/\1/p' "$T_WORK/nf2.err")
+[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -le "$COUNT" ] ||
+	fail "the NF did not say it passed on queued packets: $(grep "passed on" "$T_WORK/nf2.err")"
 ok "the NF said: $(grep "passed on" "$T_WORK/nf2.err")"
 wait_for 30 grep -q "pid $p2) left;" "$T_WORK/mgr.err" ||
 	fail "the manager did not log that pid $p2 left"
