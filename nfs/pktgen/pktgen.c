@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <limits.h>
@@ -111,6 +112,27 @@ pg_remove_prefix_files(const char *rundir)
 	if (n)
 		PG_LOG(DEBUG, "removed %u hugepage file(s) of prefix \"%s\"", n,
 		       prefix);
+}
+
+/*
+ * After a failed rte_eal_init(): may the prefix's files go? Not if another
+ * process (a primary already running on this prefix, the usual reason to
+ * fail) holds the lock on its config file.
+ */
+static int
+pg_prefix_unused(const char *rundir)
+{
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_MAX];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/config", rundir);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return errno == ENOENT;
+	ok = fcntl(fd, F_SETLK, &lk) == 0;
+	close(fd);
+	return ok;
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -667,23 +689,37 @@ pg_rx_stop(struct pg_ctx *c)
 	c->rx_lcore = RTE_MAX_LCORE;
 }
 
-/* Options after "--" only; a bad one costs no EAL start. */
+#define PG_DEFAULT_PREFIX "onvm-pktgen"
+
+/*
+ * Split the command line: EAL options before "--" (plus
+ * --file-prefix=onvm-pktgen if none is given: never DPDK's default "rte",
+ * nor the manager's "onvm"), ours after it. Ours are parsed here, so a bad
+ * one costs no EAL start.
+ */
 static int
 pg_parse_args(int argc, char **argv, struct pg_opts *o, int *eal_argc,
-	      char ***app_argv, char *err, size_t errlen)
+	      char ***eal_argv, char ***app_argv, char *err, size_t errlen)
 {
-	int i, n = 1;
+	static char prefix_opt[] = "--file-prefix=" PG_DEFAULT_PREFIX;
+	int i, dd, n = 1, have_prefix = 0;
 
-	for (*eal_argc = 1; *eal_argc < argc; (*eal_argc)++)
-		if (strcmp(argv[*eal_argc], "--") == 0)
-			break;
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--") != 0; dd++)
+		/* "--fi" starts no other EAL option: abbreviations count */
+		if (strncmp(argv[dd], "--fi", 4) == 0)
+			have_prefix = 1;
+	*eal_argv = calloc((size_t)argc + 2, sizeof(**eal_argv));
 	*app_argv = calloc((size_t)argc + 1, sizeof(**app_argv));
-	if (*app_argv == NULL) {
+	if (*eal_argv == NULL || *app_argv == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	memcpy(*eal_argv, argv, (size_t)dd * sizeof(*argv));
+	*eal_argc = dd;
+	if (!have_prefix)
+		(*eal_argv)[(*eal_argc)++] = prefix_opt;
 	(*app_argv)[0] = argv[0];
-	for (i = *eal_argc + 1; i < argc; i++)
+	for (i = dd + 1; i < argc; i++)
 		(*app_argv)[n++] = argv[i];
 	return pg_opts_parse(n, *app_argv, o, err, errlen);
 }
@@ -700,7 +736,7 @@ main(int argc, char **argv)
 	struct pg_result res;
 	struct sigaction sa;
 	char err[512] = "", rundir[PATH_MAX] = "";
-	char **app_argv = NULL;
+	char **app_argv = NULL, **eal_argv = NULL;
 	uint16_t ports[2];
 	int i, eal_argc, rc, nports, configured = 0, started = 0, eal = 0;
 	double rate, max_pps = 0;
@@ -710,11 +746,12 @@ main(int argc, char **argv)
 	memset(&pcap, 0, sizeof(pcap));
 	memset(&live, 0, sizeof(live));
 	memset(&ph, 0, sizeof(ph));
-	rc = pg_parse_args(argc, argv, &c->o, &eal_argc, &app_argv, err,
-			   sizeof(err));
+	rc = pg_parse_args(argc, argv, &c->o, &eal_argc, &eal_argv, &app_argv,
+			   err, sizeof(err));
 	if (rc == 1) {
 		fputs(pg_usage, stdout);
 		free(app_argv);
+		free(eal_argv);
 		return 0;
 	}
 	if (rc < 0)
@@ -733,10 +770,20 @@ main(int argc, char **argv)
 	}
 
 	rte_errno = 0;
-	if (rte_eal_init(eal_argc, argv) < 0) {
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		snprintf(err, sizeof(err), "EAL initialisation failed: %s",
 			 rte_errno != 0 ? rte_strerror(rte_errno) :
 			 "see the EAL message above");
+		/* it may have made the runtime dir (or more) of our prefix */
+		snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+		if (rundir[0] != '\0' && pg_prefix_unused(rundir))
+			pg_remove_prefix_files(rundir);
+		else if (rundir[0] != '\0')
+			snprintf(err, sizeof(err), "EAL initialisation failed: "
+				 "file prefix \"%s\" is in use by another DPDK "
+				 "process (give onvm-pktgen a --file-prefix of its "
+				 "own)", strrchr(rundir, '/') != NULL ?
+				 strrchr(rundir, '/') + 1 : rundir);
 		goto fail;
 	}
 	eal = 1;
@@ -872,6 +919,7 @@ cleanup:
 	free(c->tx.pcap_seq);
 	pg_pcap_free(&pcap);
 	free(app_argv);
+	free(eal_argv);
 	if (eal) {
 		rte_eal_cleanup();
 		pg_remove_prefix_files(rundir);
