@@ -15,9 +15,12 @@
 
 const char pg_usage[] =
 	"usage: onvm-pktgen [EAL options] -- [options]\n"
+	"  (EAL: give --no-pci and the port, e.g. --vdev=net_memif0,role=client,\n"
+	"  socket=PATH; the file prefix is onvm-pktgen unless --file-prefix says)\n"
 	"  --rate PPS            packets per second (default: flat out)\n"
-	"  --rate-pct P          P % (0..100] of the maximum: measured first in a\n"
-	"                        flat-out phase of --probe SEC (default 1), or --max-pps\n"
+	"  --rate-pct P          P % (0..100] of the maximum: the packets per second\n"
+	"                        received in a flat-out phase first, or --max-pps\n"
+	"  --probe SEC           length of that flat-out phase (default 1)\n"
 	"  --max-pps PPS         the maximum for --rate-pct, instead of measuring it\n"
 	"  --size N              frame size with FCS, 64..1518 (default 64; with TCP\n"
 	"                        flows 76..1518, default 76: the stamp must fit)\n"
