@@ -650,6 +650,36 @@ pg_result_print(const struct pg_result *r)
 	fflush(stdout);
 }
 
+static void
+pg_json_tmp(char *tmp, size_t len, const char *path)
+{
+	snprintf(tmp, len, "%s.%d.tmp", path, (int)getpid());
+}
+
+/* Can the summary be written where asked? Checked before the run. */
+static int
+pg_json_check(const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	if (strlen(path) + 16 >= sizeof(tmp)) {
+		snprintf(err, errlen, "--json: path too long");
+		return -ENAMETOOLONG;
+	}
+	pg_json_tmp(tmp, sizeof(tmp), path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(-rc));
+		return rc;
+	}
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
 /* Write + rename, so a reader never sees half a file. */
 static int
 pg_write_json(const char *path, const struct pg_result *r)
@@ -658,9 +688,7 @@ pg_write_json(const char *path, const struct pg_result *r)
 	FILE *f;
 	int rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
+	pg_json_tmp(tmp, sizeof(tmp), path);
 	f = fopen(tmp, "w");
 	if (f == NULL)
 		return -errno;
@@ -754,7 +782,8 @@ main(int argc, char **argv)
 		free(eal_argv);
 		return 0;
 	}
-	if (rc < 0)
+	if (rc < 0 || (c->o.json != NULL &&
+		       pg_json_check(c->o.json, err, sizeof(err)) < 0))
 		goto fail;
 	if (c->o.pcap != NULL) {
 		if (pg_pcap_load(c->o.pcap, &pcap, err, sizeof(err)) < 0)
@@ -767,6 +796,7 @@ main(int argc, char **argv)
 			       PRIu64 " over 1514 bytes", pcap.skipped_cut,
 			       pcap.skipped_big);
 		printf("\n");
+		fflush(stdout);
 	}
 
 	rte_errno = 0;

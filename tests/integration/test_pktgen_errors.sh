@@ -5,7 +5,8 @@
 # onvm-pktgen's mistakes and edge cases, without a manager: each gets a
 # non-zero exit and a one-line error ("onvm-pktgen: ..." as the last stderr
 # line), and leaves no file of its prefix:
-#  - bad options (before the EAL starts), --help (exit 0);
+#  - bad options and a --json path that cannot be written (before the EAL
+#    starts), --help (exit 0);
 #  - no port, a port id beyond the ports given, a pcap that cannot be read;
 #  - a memif client with no server (after --link-wait);
 #  - the file prefix of a running manager: the EAL refuses, and the
@@ -49,6 +50,7 @@ pg_err opt_unknown "unknown option '--bogus'" -- --bogus
 pg_err opt_noval "needs a value" -- --count
 pg_err opt_excl "--rate and --rate-pct exclude each other" -- --rate 5 --rate-pct 5
 pg_err opt_tcp64 "too small for a stamped TCP frame" -- --proto tcp --size 64
+pg_err json_dir "cannot write $T_WORK/nodir/x.json: No such file or directory" -- --json "$T_WORK/nodir/x.json"
 pg_err opt_newline "bad value '1?2' for --rate" -- --rate "$(printf '1\n2')"
 run_fg help "$PKTGEN" -- --help
 [ "$T_RC" -eq 0 ] || fail "--help exited with $T_RC"
