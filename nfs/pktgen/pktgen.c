@@ -9,8 +9,8 @@
  * manager through a PMD that crosses processes (net_memif: see README.md).
  *
  * This file is the control path: options, EAL, pools, ports, the phases
- * (probe, run, drain), the live line, the summary and the clean-up. The data
- * path is pktgen_dp.c.
+ * (path check, probe, run; each ends with a drain), the live line, the
+ * summary and the clean-up. The data path is pktgen_dp.c.
  */
 
 #include <dirent.h>

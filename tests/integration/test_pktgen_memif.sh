@@ -29,7 +29,8 @@ NPG=0
 
 # pktgen NAME ARGS...: run onvm-pktgen as memif client (foreground, 60 s at
 # most) on a prefix of its own; afterwards none of that prefix's files may
-# be left.
+# be left. The drain ends as soon as all is back; 5 s only bounds it on a
+# busy machine.
 pktgen() {
 	local name=$1 prefix left
 	shift
@@ -37,7 +38,7 @@ pktgen() {
 	prefix=${T_PREFIX}_pg$NPG
 	run_fg "$name" "$PKTGEN" --no-pci -l 1 --file-prefix="$prefix" \
 		--log-level=lib.eal:notice \
-		--vdev="net_memif0,role=client,socket=$SOCK" -- "$@"
+		--vdev="net_memif0,role=client,socket=$SOCK" -- --drain 5 "$@"
 	[ "$T_RC" -eq 0 ] || fail "$name exited with status $T_RC: $(last_err "$name")"
 	left=$(ls -d "$T_HUGE/$prefix"* "$T_RUNDIR/$prefix"* 2>/dev/null)
 	[ -z "$left" ] || fail "$name left behind: $(echo "$left" | head -n 3 | tr '\n' ' ')"
