@@ -65,6 +65,7 @@ mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
 			 __ATOMIC_RELEASE);
 	mgr_check_nfs(ctx);
 	mgr_check_stalls(ctx);
+	mgr_check_pools(ctx);
 	mgr_log_first_packets(ctx);
 	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) !=
 	    ONVM_MGR_STARTING)

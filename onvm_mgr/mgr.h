@@ -41,7 +41,8 @@ extern int mgr_logtype;
 	_(BAD_ACTION, "bad_action")   /* unknown verdict, port or service */ \
 	_(TX_FULL, "tx_full")	      /* a port took fewer than offered */ \
 	_(NF_DROP, "nf_drop")	      /* an NF's DROP verdict */          \
-	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */
+	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */ \
+	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */
 
 enum mgr_drop {
 #define _(sym, str) MGR_DROP_##sym,
@@ -128,6 +129,7 @@ struct mgr_ctx {
 int mgr_pools_create(struct mgr_ctx *ctx);
 int mgr_ports_init(struct mgr_ctx *ctx);
 void mgr_ports_close(struct mgr_ctx *ctx);
+void mgr_check_pools(struct mgr_ctx *ctx);
 
 /* mgr_registry.c */
 int mgr_registry_init(struct mgr_ctx *ctx);

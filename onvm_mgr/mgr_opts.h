@@ -28,6 +28,7 @@ struct mgr_opts {
 	uint16_t nb_txd;		/* --txd N */
 	uint32_t restart_max;		/* --restart N/SEC: N tries, 0: off */
 	double restart_window;		/* ... in SEC seconds */
+	int nf_tx;			/* --nf-tx: NFs transmit to ports */
 };
 
 /**

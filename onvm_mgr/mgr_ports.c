@@ -11,6 +11,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "mgr.h"
 
@@ -64,9 +65,14 @@ mgr_pools_create(struct mgr_ctx *ctx)
 	uint16_t port, i;
 	int rc;
 
+	uint32_t txd = ctx->opts.nb_txd;
+
+	/* --nf-tx: every NF's tx queue may hold mbufs too. */
+	if (ctx->opts.nf_tx)
+		txd = RTE_MIN((uint32_t)UINT16_MAX, txd * (1 + ctx->opts.max_nfs));
 	if (n == 0)
 		n = mgr_pool_size(ctx->nb_ports, ctx->opts.nb_rxd,
-				  ctx->opts.nb_txd, ctx->nb_lcores,
+				  (uint16_t)txd, ctx->nb_lcores,
 				  ctx->opts.mbuf_cache, ctx->opts.max_nfs,
 				  ctx->opts.ring_size);
 	/* Sockets with ports, then sockets with manager lcores. */
@@ -92,7 +98,8 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 	struct rte_eth_link link;
 	char *name = ctx->port_name[port];
 	uint16_t nb_rxd = ctx->opts.nb_rxd, nb_txd = ctx->opts.nb_txd;
-	uint16_t nb_rxq, q, i;
+	struct onvm_port_info *pi = &ctx->shm->port[port];
+	uint16_t nb_rxq, nb_txq, q, i;
 	int socket = mgr_port_socket(port);
 	int rc;
 
@@ -108,6 +115,12 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 		return -EINVAL;
 	}
 	nb_rxq = RTE_MIN(info.max_rx_queues, ctx->nb_lcores);
+	/* --nf-tx: one more tx queue per NF slot, as many as the port has;
+	 * NFs in slots beyond them send through the manager. */
+	nb_txq = ctx->nb_lcores;
+	if (ctx->opts.nf_tx)
+		nb_txq = RTE_MIN(info.max_tx_queues,
+				 ctx->nb_lcores + ctx->opts.max_nfs);
 
 	memset(&conf, 0, sizeof(conf));
 	/* RSS where the PMD offers it: spreads flows over the lcores' queues
@@ -122,7 +135,7 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 
-	rc = rte_eth_dev_configure(port, nb_rxq, ctx->nb_lcores, &conf);
+	rc = rte_eth_dev_configure(port, nb_rxq, nb_txq, &conf);
 	if (rc < 0)
 		goto fail;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port, &nb_rxd, &nb_txd);
@@ -134,7 +147,7 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 		if (rc < 0)
 			goto fail;
 	}
-	for (q = 0; q < ctx->nb_lcores; q++) {
+	for (q = 0; q < nb_txq; q++) {
 		rc = rte_eth_tx_queue_setup(port, q, nb_txd, socket, NULL);
 		if (rc < 0)
 			goto fail;
@@ -147,6 +160,11 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 	if (rc < 0)
 		goto fail;
 
+	snprintf(pi->name, sizeof(pi->name), "%s", name);
+	snprintf(pi->driver, sizeof(pi->driver), "%s", info.driver_name);
+	pi->nb_txq = nb_txq;
+	pi->nf_txq_base = ctx->nb_lcores;
+
 	/* rx queue q of every port is polled by data lcore q. */
 	for (q = 0; q < nb_rxq; q++) {
 		struct mgr_lcore *lc = &ctx->lcores[q];
@@ -158,7 +176,7 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 	memset(&link, 0, sizeof(link));
 	rte_eth_link_get_nowait(port, &link);
 	MGR_LOG(INFO, "port %u (%s, %s): %u rx / %u tx queue(s), link %s %u Mbps%s",
-		port, name, info.driver_name, nb_rxq, ctx->nb_lcores,
+		port, name, info.driver_name, nb_rxq, nb_txq,
 		link.link_status ? "up" : "down", link.link_speed,
 		conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ? ", RSS" : "");
 	return 0;
@@ -204,4 +222,46 @@ mgr_ports_close(struct mgr_ctx *ctx)
 		rte_eth_dev_close(port);
 	}
 	ctx->ports_closed = 1;
+}
+
+/* --nf-tx lets NFs free mbufs straight into a pool's ring, a multi-producer
+ * ring: an NF killed between reserving its slots and publishing them leaves
+ * the producer tail behind the head for good, and every later free waits
+ * for it. Nothing can repair that safely; say so clearly, once per pool,
+ * when the tail has stood still behind the head for a second. */
+#define MGR_WEDGED_TICKS 10
+
+void
+mgr_check_pools(struct mgr_ctx *ctx)
+{
+	static uint32_t last_tail[RTE_MAX_NUMA_NODES];
+	static unsigned int still[RTE_MAX_NUMA_NODES];
+	static int told[RTE_MAX_NUMA_NODES];
+	const struct rte_ring *r;
+	struct rte_mempool *mp;
+	uint32_t head, tail;
+	int s;
+
+	if (!ctx->opts.nf_tx ||
+	    strncmp(ctx->shm->pool_ops, "ring_", 5) != 0)
+		return;
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		mp = ctx->pools[s];
+		if (mp == NULL || told[s])
+			continue;
+		r = mp->pool_data;
+		head = __atomic_load_n(&r->prod.head, __ATOMIC_RELAXED);
+		tail = __atomic_load_n(&r->prod.tail, __ATOMIC_RELAXED);
+		if (head == tail || tail != last_tail[s]) {
+			still[s] = 0;
+			last_tail[s] = tail;
+			continue;
+		}
+		if (++still[s] < MGR_WEDGED_TICKS)
+			continue;
+		told[s] = 1;
+		MGR_LOG(ERR, "mempool %s is wedged: an NF died inside a free "
+			"(--nf-tx), and every later free waits for it; "
+			"restart the manager", mp->name);
+	}
 }

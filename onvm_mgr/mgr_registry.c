@@ -76,7 +76,7 @@ mgr_free_mbufs(struct rte_ring *r)
  * copying the pointers. Called once nothing produces into the rx ring; an
  * NF that left cleanly holds nothing. */
 static unsigned int
-mgr_free_held(struct onvm_nf_slot *nf)
+mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 {
 	const struct onvm_nf_held *h = &nf->held;
 	struct rte_ring *rx = nf->rx_ring;
@@ -84,7 +84,8 @@ mgr_free_held(struct onvm_nf_slot *nf)
 	struct rte_mbuf *pkts[ONVM_BURST];
 	uint32_t tail = rx->cons.tail;
 	uint32_t held = rx->cons.head - tail;
-	uint32_t passed = 0, i;
+	uint32_t passed = 0, nfree = 0, n_mgr = held, i;
+	int split;
 
 	if (held == 0)
 		return 0;
@@ -93,17 +94,57 @@ mgr_free_held(struct onvm_nf_slot *nf)
 			"(%u held); not freeing", nf->pid, held);
 		return 0;
 	}
+	/* --nf-tx: the NF's own list, once it is complete; else the ring. */
+	split = __atomic_load_n(&h->split, __ATOMIC_ACQUIRE) && h->n == held &&
+		h->n_mgr <= held;
+	if (split)
+		n_mgr = h->n_mgr;
 	if (__atomic_load_n(&h->tx_marked, __ATOMIC_ACQUIRE)) {
 		passed = nf->tx_ring->prod.tail - h->tx_mark;
-		if (passed > held)
-			passed = held;
+		if (passed > n_mgr)
+			passed = n_mgr;
 	}
-	for (i = passed; i < held; i++)
-		pkts[i - passed] = slots[(tail + i) & rx->mask];
-	if (held > passed)
-		rte_pktmbuf_free_bulk(pkts, held - passed);
+	for (i = passed; i < n_mgr; i++)
+		pkts[nfree++] = split ? h->pkts[i] :
+				slots[(tail + i) & rx->mask];
+	if (split && held > n_mgr) {
+		if (__atomic_load_n(&h->port_sent, __ATOMIC_ACQUIRE)) {
+			/* The PMD may have freed them: never twice. */
+			ctx->ctl_st.drop[MGR_DROP_NF_TX_LOST] += held - n_mgr;
+			MGR_LOG(WARNING, "NF pid %d died while transmitting: "
+				"%u packet(s) not known to be sent are "
+				"not reclaimed", nf->pid, held - n_mgr);
+		} else {
+			for (i = n_mgr; i < held; i++)
+				pkts[nfree++] = h->pkts[i];
+		}
+	}
+	if (nfree)
+		rte_pktmbuf_free_bulk(pkts, nfree);
 	rte_ring_dequeue_finish(rx, held);
-	return held - passed;
+	return nfree;
+}
+
+/* Move what an NF sent to ports itself into the control path's counters,
+ * so that totals never go back when its slot is reused; and give back
+ * what a PMD still holds on its tx queues. Called with reg_lock held. */
+static void
+mgr_nf_tx_retire(struct mgr_ctx *ctx, struct onvm_nf_slot *nf, uint16_t slot)
+{
+	const struct onvm_port_info *pi;
+	uint16_t p;
+
+	for (p = 0; p < ctx->nb_ports; p++) {
+		ctx->ctl_st.port_tx[p] += nf->nf.port_tx[p];
+		ctx->ctl_st.port_tx_full[p] += nf->nf.port_tx_full[p];
+		ctx->ctl_st.drop[MGR_DROP_TX_FULL] += nf->nf.port_tx_full[p];
+		nf->nf.port_tx[p] = 0;
+		nf->nf.port_tx_full[p] = 0;
+		pi = &ctx->shm->port[p];
+		if ((ctx->shm->flags & ONVM_F_NF_TX) &&
+		    pi->nf_txq_base + slot < pi->nb_txq)
+			rte_eth_tx_done_cleanup(p, pi->nf_txq_base + slot, 0);
+	}
 }
 
 /* Take a slot out of its service: once this returns, no data lcore will
@@ -137,7 +178,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	    __atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_STOPPING)
 		return -ENOENT;
 	mgr_watch_forget(ctx, slot);
-	held = mgr_free_held(nf);
+	held = mgr_free_held(ctx, nf);
 	freed = mgr_free_mbufs(nf->rx_ring);
 
 	/* The owning data lcore forwards what the NF handed back. */
@@ -148,6 +189,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 
 		nanosleep(&ts, NULL);
 	}
+	mgr_nf_tx_retire(ctx, nf, slot);
 	__atomic_store_n(&nf->state, ONVM_NF_FREE, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
 	freed += mgr_free_mbufs(nf->tx_ring);
@@ -331,6 +373,7 @@ mgr_registry_init(struct mgr_ctx *ctx)
 	shm->ring_size = ctx->opts.ring_size;
 	shm->nb_ports = ctx->nb_ports;
 	shm->chain = ctx->opts.chain;
+	shm->flags = ctx->opts.nf_tx ? ONVM_F_NF_TX : 0;
 	shm->tsc_hz = rte_get_tsc_hz();
 	shm->mgr_pid = getpid();
 	shm->mgr_state = ONVM_MGR_STARTING;

@@ -73,6 +73,24 @@ mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
 		for (j = 0; j < ctx->opts.max_nfs; j++)
 			t->st.nf_ring_full[j] += s->nf_ring_full[j];
 	}
+	/* --nf-tx: what NFs sent to ports themselves (a departed NF's
+	 * counts are in ctl_st already). */
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		const struct onvm_nf_slot *nf = &ctx->shm->nf[i];
+		uint64_t full;
+
+		if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) ==
+		    ONVM_NF_FREE)
+			continue;
+		for (j = 0; j < ctx->nb_ports; j++) {
+			full = __atomic_load_n(&nf->nf.port_tx_full[j],
+					       __ATOMIC_RELAXED);
+			t->st.port_tx[j] += __atomic_load_n(&nf->nf.port_tx[j],
+							    __ATOMIC_RELAXED);
+			t->st.port_tx_full[j] += full;
+			t->st.drop[MGR_DROP_TX_FULL] += full;
+		}
+	}
 	for (j = 0; j < ctx->nb_ports; j++) {
 		if (!ctx->ports_closed && rte_eth_stats_get(j, &t->eth[j]) == 0)
 			prev.eth[j] = t->eth[j];

@@ -16,9 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_memzone.h>
 #include <rte_mempool.h>
@@ -65,6 +67,61 @@ nf_hide_primary_vdevs(void)
 	if (rte_mp_action_register(NF_VDEV_MP_KEY, nf_ignore_vdev) < 0)
 		NF_LOG(DEBUG, "cannot hide the primary's vdevs: %s",
 		       rte_strerror(rte_errno));
+}
+
+/* Drivers whose ports an NF can open in its own process and transmit on
+ * (their secondary-process probe only attaches to the shared state). */
+static int
+nf_tx_driver_ok(const char *driver)
+{
+	return strcmp(driver, "net_null") == 0 ||
+	       strcmp(driver, "net_ring") == 0;
+}
+
+/* --nf-tx: open the manager's ports in this process (the vdev bus was
+ * hidden at EAL start, see above) and take this slot's tx queue on each.
+ * A port that cannot be used stays with the manager's tx path. */
+static void
+nf_tx_setup(struct onvm_nf *nf)
+{
+	const struct onvm_shm *shm = nf->shm;
+	const struct onvm_port_info *pi;
+	uint16_t p, q, id;
+	int rc, n = 0;
+
+	nf->nb_ports = shm->nb_ports;
+	for (p = 0; p < ONVM_MAX_PORTS; p++)
+		nf->txq[p] = NF_NO_TXQ;
+	if (!(shm->flags & ONVM_F_NF_TX))
+		return;
+	for (p = 0; p < shm->nb_ports && p < ONVM_MAX_PORTS; p++) {
+		pi = &shm->port[p];
+		q = (uint16_t)(pi->nf_txq_base + nf->slot_idx);
+		if (!nf_tx_driver_ok(pi->driver)) {
+			NF_LOG(INFO, "port %u (%s): %s ports are sent to by "
+			       "the manager", p, pi->name, pi->driver);
+			continue;
+		}
+		if (q >= pi->nb_txq) {
+			NF_LOG(INFO, "port %u (%s): no tx queue for slot %u; "
+			       "the manager sends", p, pi->name, nf->slot_idx);
+			continue;
+		}
+		rc = rte_vdev_init(pi->name, NULL);
+		if ((rc < 0 && rc != -EEXIST) ||
+		    rte_eth_dev_get_port_by_name(pi->name, &id) != 0 ||
+		    id != p) {
+			NF_LOG(WARNING, "port %u (%s): cannot open it here (%s); "
+			       "the manager sends", p, pi->name,
+			       rc < 0 ? strerror(-rc) : "port id differs");
+			continue;
+		}
+		nf->txq[p] = q;
+		n++;
+	}
+	nf->direct_tx = n > 0;
+	NF_LOG(INFO, "--nf-tx: this NF transmits itself on %d of %u port(s)",
+	       n, shm->nb_ports);
 }
 
 static int
@@ -274,6 +331,7 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		rte_errno = EPROTO;
 		goto fail;
 	}
+	nf_tx_setup(nf);
 	nf->check_cycles = rte_get_tsc_hz() / 1000 * NF_CHECK_MS;
 	nf->hb_seen = __atomic_load_n(&nf->shm->mgr_heartbeat, __ATOMIC_ACQUIRE);
 	nf->hb_changed_tsc = rte_rdtsc();

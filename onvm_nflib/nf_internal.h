@@ -53,6 +53,12 @@ struct onvm_nf {
 	uint64_t next_check;
 	uint64_t check_cycles;
 
+	/* --nf-tx: the tx queue this NF sends on, per port; NF_NO_TXQ:
+	 * through the manager */
+	int direct_tx;
+	uint16_t nb_ports;
+	uint16_t txq[ONVM_MAX_PORTS];
+
 	uint64_t start_ns;		/* entry to onvm_nf_start() */
 	int shared_cpu;			/* another NF runs on our CPU */
 	void *data;
@@ -60,6 +66,8 @@ struct onvm_nf {
 	char name[ONVM_TAG_LEN];
 	char prefix[ONVM_PREFIX_LEN];
 };
+
+#define NF_NO_TXQ UINT16_MAX
 
 /* Housekeeping between bursts: manager state and liveness, ticks.
  * @return non-zero when the loop must end (nf->exit_reason says why). */

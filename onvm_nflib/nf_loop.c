@@ -15,6 +15,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
@@ -91,6 +92,102 @@ nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 	return 0;
 }
 
+/* --nf-tx: packets bound for a port this NF can send on go there at once;
+ * the rest go back to the manager as in nf_send(). The split is written to
+ * the crash record first (see struct onvm_nf_held). A packet the port
+ * refuses is freed here and counted. */
+static inline int
+nf_send_split(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	struct onvm_nf_held *h = &nf->slot->held;
+	const struct onvm_chain *ch = &nf->shm->chain;
+	struct rte_mbuf *out[ONVM_BURST];
+	uint16_t out_port[ONVM_BURST];
+	uint16_t gport[ONVM_BURST];
+	const struct onvm_pkt_meta *meta;
+	uint16_t i, j, dest, sent, nb, n_mgr = 0, n_out = 0, drops = 0;
+	uint32_t ports = 0;
+	unsigned int done = 0;
+	uint8_t pos;
+	uint16_t p;
+
+	for (i = 0; i < n; i++) {
+		meta = onvm_pkt_meta(pkts[i]);
+		dest = meta->dest;
+		pos = meta->chain_pos;
+		if (meta->action != ONVM_ACT_DROP &&
+		    onvm_route(ch, meta->action, &dest, &pos, meta->in_port,
+			       nf->nb_ports) == ONVM_HOP_PORT &&
+		    nf->txq[dest] != NF_NO_TXQ) {
+			out_port[n_out] = dest;
+			out[n_out++] = pkts[i];
+			ports |= UINT32_C(1) << dest;
+		} else {
+			drops += meta->action == ONVM_ACT_DROP;
+			h->pkts[n_mgr++] = pkts[i];
+		}
+	}
+	if (n_out == 0)
+		return nf_send(nf, pkts, n);
+
+	/* The crash record: manager's share first, then per port. */
+	j = n_mgr;
+	for (p = 0; p < ONVM_MAX_PORTS; p++) {
+		if (!(ports & (UINT32_C(1) << p)))
+			continue;
+		for (i = 0; i < n_out; i++)
+			if (out_port[i] == p) {
+				gport[j] = p;
+				h->pkts[j++] = out[i];
+			}
+	}
+	h->n = n;
+	h->n_mgr = n_mgr;
+	__atomic_store_n(&h->split, 1, __ATOMIC_RELEASE);
+
+	if (n_mgr) {
+		h->tx_mark = nf->tx->prod.tail;
+		__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
+		for (;;) {
+			done += rte_ring_sp_enqueue_burst(nf->tx,
+				(void **)h->pkts + done, n_mgr - done, NULL);
+			if (likely(done == n_mgr))
+				break;
+			rte_pause();
+			if (nf_housekeeping(nf, rte_rdtsc()) &&
+			    nf->exit_reason == NF_EXIT_MGR_DEAD)
+				return -ENOTCONN;
+		}
+	}
+	/* From here the PMD owns them (net_null frees them at once). */
+	__atomic_store_n(&h->port_sent, 1, __ATOMIC_RELEASE);
+	rte_compiler_barrier();
+	for (j = n_mgr; j < n; j += nb) {
+		p = gport[j];
+		for (nb = 1; j + nb < n && gport[j + nb] == p; nb++)
+			;
+		sent = rte_eth_tx_burst(p, nf->txq[p], h->pkts + j, nb);
+		__atomic_store_n(&c->port_tx[p], c->port_tx[p] + sent,
+				 __ATOMIC_RELAXED);
+		if (unlikely(sent < nb)) {
+			__atomic_store_n(&c->port_tx_full[p],
+					 c->port_tx_full[p] + nb - sent,
+					 __ATOMIC_RELAXED);
+			rte_pktmbuf_free_bulk(h->pkts + j + sent, nb - sent);
+		}
+	}
+	rte_ring_dequeue_finish(nf->rx, n);
+	__atomic_store_n(&h->split, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->port_sent, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
+	if (unlikely(c->first_pkt_ns == 0))
+		__atomic_store_n(&c->first_pkt_ns, onvm_now_ns(), __ATOMIC_RELEASE);
+	return 0;
+}
+
 /* One burst: verdicts, then back to the manager. */
 static inline int
 nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
@@ -112,7 +209,8 @@ nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
 			pkt(nf, pkts[i]);
 		}
 	}
-	return nf_send(nf, pkts, n);
+	return nf->direct_tx ? nf_send_split(nf, pkts, n) :
+			       nf_send(nf, pkts, n);
 }
 
 /* A stop the NF or the manager asked for: leave the service first, so
@@ -141,10 +239,9 @@ nf_drain(struct onvm_nf *nf, onvm_burst_handler_t burst,
 }
 
 static int
-nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
-	onvm_pkt_handler_t pkt)
+nf_loop_run(struct onvm_nf *nf, onvm_burst_handler_t burst,
+	    onvm_pkt_handler_t pkt, struct rte_mbuf **pkts)
 {
-	struct rte_mbuf *pkts[ONVM_BURST];
 	unsigned int idle = 0, busy = 0;
 	uint16_t n;
 
@@ -175,6 +272,25 @@ nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	    nf->exit_reason == NF_EXIT_MGR_ASKED)
 		nf_drain(nf, burst, pkt);
 	return nf->exit_reason == NF_EXIT_MGR_DEAD ? -ENOTCONN : 0;
+}
+
+static int
+nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
+	onvm_pkt_handler_t pkt)
+{
+	struct rte_mbuf *pkts[ONVM_BURST];
+	unsigned int lcore = rte_lcore_id();
+	int rc;
+
+	/* --nf-tx: the PMD frees mbufs in this process. NFs on one CPU share
+	 * an lcore id, and the manager's may be the same: run as a non-EAL
+	 * thread, without a mempool cache, so none of those caches is ever
+	 * touched from two processes. */
+	if (nf->direct_tx)
+		RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
+	rc = nf_loop_run(nf, burst, pkt, pkts);
+	RTE_PER_LCORE(_lcore_id) = lcore;
+	return rc;
 }
 
 int

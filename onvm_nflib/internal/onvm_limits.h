@@ -17,6 +17,7 @@
 #define ONVM_BURST 32		/* packets per burst, everywhere */
 #define ONVM_TAG_LEN 32		/* NF tag and program name, with NUL */
 #define ONVM_PREFIX_LEN 64	/* EAL --file-prefix, with NUL */
+#define ONVM_PORT_NAME_LEN 64	/* ethdev and driver names, with NUL */
 #define ONVM_DEFAULT_PREFIX "onvm"
 
 #endif /* ONVM_LIMITS_H */

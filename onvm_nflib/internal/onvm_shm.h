@@ -35,7 +35,10 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 2
+#define ONVM_SHM_VERSION 3
+
+/* shm->flags */
+#define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
 
 enum onvm_mgr_state {
 	ONVM_MGR_STARTING = 0,	/* tables up, ports not yet polled */
@@ -56,6 +59,8 @@ struct onvm_nf_counters {
 	uint64_t drop;		/* packets the NF marked ONVM_ACT_DROP */
 	uint64_t first_pkt_ns;	/* CLOCK_MONOTONIC of the first packet out */
 	uint64_t heartbeat;	/* bumped every ~10 ms while the NF runs */
+	uint64_t port_tx[ONVM_MAX_PORTS];	/* sent by the NF itself */
+	uint64_t port_tx_full[ONVM_MAX_PORTS];	/* ... refused by the port */
 } __rte_cache_aligned;
 
 /* The record that lets the manager give back the burst an NF held when it
@@ -68,11 +73,31 @@ struct onvm_nf_counters {
  * only then finishes the rx dequeue (tail = head). After a death the NF
  * held exactly the rx entries between consumer tail and head, read from the
  * ring itself; of those, the first (tx prod.tail - tx_mark) had reached the
- * tx ring if tx_marked is set. */
+ * tx ring if tx_marked is set.
+ *
+ * With --nf-tx the NF splits a burst: pkts[0, n_mgr) go to the tx ring as
+ * above, pkts[n_mgr, n) to ports, by the NF itself. `split` says pkts[]
+ * holds this burst (else the ring storage is read as above). Once
+ * `port_sent` is set the port group is in the PMD's hands (it may free
+ * them at once, as net_null does): the manager never frees those, and
+ * counts them lost if the NF died before the burst was finished. */
 struct onvm_nf_held {
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
+	uint32_t split;			/* pkts[] describes the held burst */
+	uint32_t port_sent;		/* pkts[n_mgr, n) handed to ports */
+	uint16_t n;
+	uint16_t n_mgr;
+	struct rte_mbuf *pkts[ONVM_BURST];
 } __rte_cache_aligned;
+
+/* A port as the manager set it up, for NFs that transmit (--nf-tx). */
+struct onvm_port_info {
+	char name[ONVM_PORT_NAME_LEN];	/* ethdev name, e.g. net_null0 */
+	char driver[ONVM_PORT_NAME_LEN];
+	uint16_t nb_txq;		/* tx queues configured */
+	uint16_t nf_txq_base;		/* slot s transmits on base + s */
+};
 
 struct onvm_nf_slot {
 	/* control: the manager writes, under its registry lock */
@@ -105,6 +130,8 @@ struct onvm_shm {
 	uint32_t ring_size;
 	uint16_t nb_ports;
 	uint16_t nb_pools;
+	uint32_t flags;			/* ONVM_F_* */
+	struct onvm_port_info port[ONVM_MAX_PORTS];
 	char pool_ops[RTE_MEMPOOL_OPS_NAMESIZE];
 	char pool_name[RTE_MAX_NUMA_NODES][RTE_MEMPOOL_NAMESIZE];
 

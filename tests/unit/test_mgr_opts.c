@@ -60,6 +60,7 @@ defaults(void **state)
 	assert_true(o.duration == 0);
 	assert_int_equal(o.no_wait, 0);
 	assert_int_equal(o.quiet, 0);
+	assert_int_equal(o.nf_tx, 0);
 	assert_int_equal(o.ring_size, 1024);
 	assert_int_equal(o.max_nfs, 16);
 	assert_int_equal(o.nb_mbufs, 0);
@@ -168,6 +169,10 @@ flags(void **state)
 	assert_int_equal(parse(ARGV("--no-wait", "--chain", "1", "--quiet")), 0);
 	assert_int_equal(o.no_wait, 1);
 	assert_int_equal(o.quiet, 1);
+	assert_int_equal(o.nf_tx, 0);
+	assert_int_equal(parse(ARGV("--chain", "1", "--nf-tx")), 0);
+	assert_int_equal(o.nf_tx, 1);
+	assert_int_equal(o.no_wait, 0);
 }
 
 static void
