@@ -109,6 +109,10 @@ struct mgr_ctx {
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 
 	pthread_mutex_t reg_lock;
+	/* direct NF-to-NF edges (under reg_lock): the producer a slot's
+	 * in_ring had before, until it passes a quiescent point */
+	int16_t edge_prev[ONVM_MAX_NFS];
+	uint64_t edge_prev_qs[ONVM_MAX_NFS];
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
 	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
 	unsigned int nb_deaths;
@@ -137,6 +141,7 @@ void mgr_registry_fini(struct mgr_ctx *ctx);
 int mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why);
 int mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_check_nfs(struct mgr_ctx *ctx);
+void mgr_edges_update(struct mgr_ctx *ctx);
 int mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len);
 unsigned int mgr_nb_nfs(struct mgr_ctx *ctx);
 void mgr_drain_all(struct mgr_ctx *ctx);

@@ -25,6 +25,7 @@
 #include "onvm_msg.h"
 
 #define MGR_TX_DRAIN_MS 500	/* wait for a data lcore to empty a tx ring */
+#define MGR_EDGE_WAIT_MS 100	/* wait for an NF to stop feeding another */
 
 static struct mgr_ctx *mgr_ipc_ctx; /* the IPC callback has no argument */
 
@@ -46,7 +47,13 @@ mgr_ring_pair(struct mgr_ctx *ctx, uint16_t slot)
 	snprintf(name, sizeof(name), "onvm_nf%u_tx", slot);
 	nf->tx_ring = rte_ring_create(name, ctx->opts.ring_size, socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (nf->rx_ring == NULL || nf->tx_ring == NULL) {
+	/* in: one NF produces (in_from), this slot's NF consumes */
+	snprintf(name, sizeof(name), "onvm_nf%u_in", slot);
+	nf->in_ring = rte_ring_create(name, ctx->opts.ring_size, socket,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	nf->in_from = -1;
+	ctx->edge_prev[slot] = -1;
+	if (nf->rx_ring == NULL || nf->tx_ring == NULL || nf->in_ring == NULL) {
 		mgr_fail(ctx, "cannot create rings for NF slot %u: %s", slot,
 			rte_strerror(rte_errno));
 		return -ENOMEM;
@@ -69,44 +76,64 @@ mgr_free_mbufs(struct rte_ring *r)
 }
 
 /* Free the burst a dead NF was holding (see struct onvm_nf_held): the
- * rx-ring entries it had peeked but not finished, less those that had
- * already reached its tx ring. They are read from the ring's own storage,
- * which follows struct rte_ring (as the ring library lays it out), not from
- * the NF's copy: the NF may have died between moving the consumer head and
- * copying the pointers. Called once nothing produces into the rx ring; an
- * NF that left cleanly holds nothing. */
+ * entries it had peeked from its rx ring or its in_ring but not finished,
+ * less those it had passed on. Without a split record they are read from
+ * the ring's own storage, which follows struct rte_ring (as the ring
+ * library lays it out), not from the NF's copy: the NF may have died
+ * between moving the consumer head and copying the pointers. Called once
+ * nothing produces into the rings; an NF that left cleanly holds nothing.
+ * @return how many it freed. */
 static unsigned int
 mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 {
 	const struct onvm_nf_held *h = &nf->held;
-	struct rte_ring *rx = nf->rx_ring;
-	struct rte_mbuf **slots = (struct rte_mbuf **)&rx[1];
+	struct rte_ring *src = nf->rx_ring;
+	struct rte_mbuf **slots;
 	struct rte_mbuf *pkts[ONVM_BURST];
-	uint32_t tail = rx->cons.tail;
-	uint32_t held = rx->cons.head - tail;
-	uint32_t passed = 0, nfree = 0, n_mgr = held, i;
+	uint32_t tail, held, passed, nfree = 0, n_dir = 0, n_mgr, i;
+	const struct rte_ring *d;
 	int split;
 
+	if (nf->in_ring->cons.head != nf->in_ring->cons.tail)
+		src = nf->in_ring;
+	slots = (struct rte_mbuf **)&src[1];
+	tail = src->cons.tail;
+	held = src->cons.head - tail;
 	if (held == 0)
 		return 0;
 	if (held > ONVM_BURST) {
-		MGR_LOG(ERR, "NF slot of pid %d: rx ring state not understood "
-			"(%u held); not freeing", nf->pid, held);
+		MGR_LOG(ERR, "NF slot of pid %d: ring %s state not understood "
+			"(%u held); not freeing", nf->pid, src->name, held);
 		return 0;
 	}
-	/* --nf-tx: the NF's own list, once it is complete; else the ring. */
+	/* A split burst: the NF's own list, once it is complete. */
 	split = __atomic_load_n(&h->split, __ATOMIC_ACQUIRE) && h->n == held &&
-		h->n_mgr <= held;
-	if (split)
+		h->n_dir <= h->n_mgr && h->n_mgr <= held &&
+		(h->n_dir == 0 || h->d_slot < ctx->opts.max_nfs);
+	n_mgr = held;
+	if (split) {
+		n_dir = h->n_dir;
 		n_mgr = h->n_mgr;
-	if (__atomic_load_n(&h->tx_marked, __ATOMIC_ACQUIRE)) {
-		passed = nf->tx_ring->prod.tail - h->tx_mark;
-		if (passed > n_mgr)
-			passed = n_mgr;
 	}
-	for (i = passed; i < n_mgr; i++)
+	/* To the next NF's in_ring: those it published are that NF's. */
+	if (n_dir) {
+		passed = 0;
+		if (__atomic_load_n(&h->d_marked, __ATOMIC_ACQUIRE)) {
+			d = ctx->shm->nf[h->d_slot].in_ring;
+			passed = RTE_MIN(d->prod.tail - h->d_mark, n_dir);
+		}
+		for (i = passed; i < n_dir; i++)
+			pkts[nfree++] = h->pkts[i];
+	}
+	/* Back to the manager. */
+	passed = 0;
+	if (__atomic_load_n(&h->tx_marked, __ATOMIC_ACQUIRE))
+		passed = RTE_MIN(nf->tx_ring->prod.tail - h->tx_mark,
+				 n_mgr - n_dir);
+	for (i = n_dir + passed; i < n_mgr; i++)
 		pkts[nfree++] = split ? h->pkts[i] :
-				slots[(tail + i) & rx->mask];
+				slots[(tail + i) & src->mask];
+	/* To ports (--nf-tx). */
 	if (split && held > n_mgr) {
 		if (__atomic_load_n(&h->port_sent, __ATOMIC_ACQUIRE)) {
 			/* The PMD may have freed them: never twice. */
@@ -121,8 +148,128 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	}
 	if (nfree)
 		rte_pktmbuf_free_bulk(pkts, nfree);
-	rte_ring_dequeue_finish(rx, held);
+	rte_ring_dequeue_finish(src, held);
 	return nfree;
+}
+
+/* The slot whose NF should feed @p slot's in_ring directly: on the default
+ * chain, the one instance of the service just before this slot's service
+ * (its first place on the chain), when both services have one live
+ * instance. Else -1. */
+static int
+mgr_edge_want(struct mgr_ctx *ctx, uint16_t slot)
+{
+	const struct onvm_shm *shm = ctx->shm;
+	const struct onvm_nf_slot *nf = &shm->nf[slot];
+	const struct onvm_chain *c = &shm->chain;
+	const struct onvm_service *prev;
+	int i;
+
+	if (nf->state != ONVM_NF_RUNNING ||
+	    shm->svc[nf->service_id].n != 1)
+		return -1;
+	for (i = 1; i < c->len; i++)
+		if (c->sid[i] == nf->service_id)
+			break;
+	if (i >= c->len || c->sid[i - 1] == nf->service_id)
+		return -1;
+	prev = &shm->svc[c->sid[i - 1]];
+	if (prev->n != 1 || shm->nf[prev->slot[0]].state != ONVM_NF_RUNNING)
+		return -1;
+	return prev->slot[0];
+}
+
+/* Has the NF that was @p slot's producer stopped producing? Yes once it
+ * passed a quiescent point after it lost the right (or left, or died). */
+static int
+mgr_edge_prev_done(struct mgr_ctx *ctx, uint16_t slot)
+{
+	int16_t p = ctx->edge_prev[slot];
+	const struct onvm_nf_slot *pn;
+
+	if (p < 0)
+		return 1;
+	pn = &ctx->shm->nf[p];
+	if (__atomic_load_n(&pn->state, __ATOMIC_ACQUIRE) == ONVM_NF_FREE ||
+	    __atomic_load_n(&pn->nf.qs, __ATOMIC_ACQUIRE) !=
+	    ctx->edge_prev_qs[slot]) {
+		ctx->edge_prev[slot] = -1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Bring every slot's in_from to what the chain and the instances call
+ * for. Taking the right away is immediate; giving it waits until the
+ * previous producer is done (see struct onvm_nf_slot). reg_lock held. */
+void
+mgr_edges_update(struct mgr_ctx *ctx)
+{
+	struct onvm_nf_slot *nf;
+	int16_t cur;
+	uint16_t i;
+	int want;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		nf = &ctx->shm->nf[i];
+		cur = nf->in_from;
+		want = mgr_edge_want(ctx, i);
+		if (cur == want)
+			continue;
+		if (cur >= 0) {
+			__atomic_store_n(&nf->in_from, -1, __ATOMIC_SEQ_CST);
+			ctx->edge_prev[i] = cur;
+			ctx->edge_prev_qs[i] = __atomic_load_n(
+				&ctx->shm->nf[cur].nf.qs, __ATOMIC_SEQ_CST);
+		}
+		if (want >= 0 && mgr_edge_prev_done(ctx, i)) {
+			__atomic_store_n(&nf->in_from, (int16_t)want,
+					 __ATOMIC_RELEASE);
+			MGR_LOG(DEBUG, "slot %d feeds slot %u directly", want, i);
+		}
+	}
+}
+
+/* Wait (a little) until nothing produces into @p slot's in_ring. */
+static void
+mgr_edge_wait(struct mgr_ctx *ctx, uint16_t slot)
+{
+	uint64_t deadline = onvm_now_ns() + MGR_EDGE_WAIT_MS * 1000000ULL;
+	struct timespec ts = { 0, 200000 };
+
+	while (!mgr_edge_prev_done(ctx, slot) && onvm_now_ns() < deadline)
+		nanosleep(&ts, NULL);
+	if (!mgr_edge_prev_done(ctx, slot))
+		MGR_LOG(WARNING, "NF in slot %d is still feeding slot %u "
+			"after %d ms (stalled?)", ctx->edge_prev[slot], slot,
+			MGR_EDGE_WAIT_MS);
+}
+
+/* A dead NF may have been cut off inside an enqueue to the in_ring it fed:
+ * the producer head is then past the tail, over slots it never published.
+ * It was the ring's only producer, so put the head back. */
+static void
+mgr_edges_forget_producer(struct mgr_ctx *ctx, uint16_t dead)
+{
+	struct onvm_nf_slot *nf;
+	struct rte_ring *r;
+	uint16_t i;
+
+	for (i = 0; i < ctx->opts.max_nfs; i++) {
+		nf = &ctx->shm->nf[i];
+		if (nf->in_from != (int16_t)dead &&
+		    ctx->edge_prev[i] != (int16_t)dead)
+			continue;
+		__atomic_store_n(&nf->in_from, -1, __ATOMIC_SEQ_CST);
+		ctx->edge_prev[i] = -1;
+		r = nf->in_ring;
+		if (r->prod.head != r->prod.tail) {
+			MGR_LOG(INFO, "slot %u's in_ring: %u slot(s) reserved "
+				"but not published by the dead NF; released",
+				i, r->prod.head - r->prod.tail);
+			r->prod.head = r->prod.tail;
+		}
+	}
 }
 
 /* Move what an NF sent to ports itself into the control path's counters,
@@ -159,8 +306,11 @@ mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot)
 		return -ENOENT;
 	onvm_svc_remove(&ctx->shm->svc[nf->service_id], slot);
 	__atomic_store_n(&nf->state, ONVM_NF_STOPPING, __ATOMIC_RELEASE);
+	/* No NF feeds it directly any more, nor does it feed another. */
+	mgr_edges_update(ctx);
 	/* After this no data lcore holds the slot as a destination. */
 	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+	mgr_edge_wait(ctx, slot);
 	return 0;
 }
 
@@ -179,7 +329,9 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 		return -ENOENT;
 	mgr_watch_forget(ctx, slot);
 	held = mgr_free_held(ctx, nf);
+	mgr_edges_forget_producer(ctx, slot);
 	freed = mgr_free_mbufs(nf->rx_ring);
+	freed += mgr_free_mbufs(nf->in_ring);
 
 	/* The owning data lcore forwards what the NF handed back. */
 	deadline = onvm_now_ns() + MGR_TX_DRAIN_MS * 1000000ULL;
@@ -261,8 +413,12 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	nf->name[sizeof(nf->name) - 1] = '\0';
 	memset(&nf->nf, 0, sizeof(nf->nf));
 	memset(&nf->held, 0, sizeof(nf->held));
+	/* Left over by a feeder that was stalled when the last NF here
+	 * went: not for this NF. */
+	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += mgr_free_mbufs(nf->in_ring);
 	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
 	onvm_svc_add(&shm->svc[req->service_id], slot);
+	mgr_edges_update(ctx);
 	mgr_watch_add(ctx, slot);
 
 	rep->slot = slot;
@@ -412,6 +568,7 @@ mgr_check_nfs(struct mgr_ctx *ctx)
 		    kill(nf->pid, 0) < 0 && errno == ESRCH)
 			mgr_nf_died(ctx, i);
 	}
+	mgr_edges_update(ctx);
 	pthread_mutex_unlock(&ctx->reg_lock);
 }
 
@@ -459,6 +616,7 @@ mgr_drain_all(struct mgr_ctx *ctx)
 	for (i = 0; i < ctx->opts.max_nfs; i++) {
 		freed += mgr_free_mbufs(ctx->shm->nf[i].rx_ring);
 		freed += mgr_free_mbufs(ctx->shm->nf[i].tx_ring);
+		freed += mgr_free_mbufs(ctx->shm->nf[i].in_ring);
 	}
 	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += freed;
 	if (freed)

@@ -272,6 +272,9 @@ nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
 	nf->slot = &nf->shm->nf[rep.slot];
 	nf->rx = nf->slot->rx_ring;
 	nf->tx = nf->slot->tx_ring;
+	nf->in = nf->slot->in_ring;
+	nf->stuck_slot = NF_NO_SLOT;
+	nf->stuck_cycles = rte_get_tsc_hz() / 1000 * NF_STUCK_MS;
 	nf->registered = 1;
 	return 0;
 }

@@ -35,6 +35,7 @@ struct onvm_nf {
 	struct onvm_nf_slot *slot;
 	struct rte_ring *rx;
 	struct rte_ring *tx;
+	struct rte_ring *in;		/* from the NF before us, directly */
 	uint16_t slot_idx;
 	uint16_t service_id;
 	uint16_t instance_id;
@@ -59,6 +60,12 @@ struct onvm_nf {
 	uint16_t nb_ports;
 	uint16_t txq[ONVM_MAX_PORTS];
 
+	/* the next NF, found not to consume for stuck_cycles: through the
+	 * manager until its qs moves again */
+	uint16_t stuck_slot;
+	uint64_t stuck_qs;
+	uint64_t stuck_cycles;
+
 	uint64_t start_ns;		/* entry to onvm_nf_start() */
 	int shared_cpu;			/* another NF runs on our CPU */
 	void *data;
@@ -68,6 +75,8 @@ struct onvm_nf {
 };
 
 #define NF_NO_TXQ UINT16_MAX
+#define NF_NO_SLOT UINT16_MAX
+#define NF_STUCK_MS 5	/* a next NF that does not consume for this long */
 
 /* Housekeeping between bursts: manager state and liveness, ticks.
  * @return non-zero when the loop must end (nf->exit_reason says why). */

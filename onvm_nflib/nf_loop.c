@@ -10,6 +10,7 @@
  * while packets flow; an idle NF backs off so NFs can share a core. */
 
 #include <errno.h>
+#include <string.h>
 #include <sched.h>
 #include <time.h>
 
@@ -53,87 +54,164 @@ nf_idle(unsigned int idle)
 	}
 }
 
-/* Hand a burst back to the manager. The tx ring is as large as the rx ring
- * and the manager drains it every loop, so it is full only if the manager
- * stalls; then wait for room (dropping here would need a mempool op). */
+/* The slot whose in_ring this NF may feed directly for service @p sid:
+ * the service's one live instance, if the manager made us its producer and
+ * we have not found it stuck. -1: through the manager. */
 static inline int
-nf_send(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+nf_edge(struct onvm_nf *nf, uint16_t sid)
+{
+	const struct onvm_service *s = &nf->shm->svc[sid];
+	const struct onvm_nf_slot *d;
+	uint16_t slot;
+
+	if (__atomic_load_n(&s->n, __ATOMIC_ACQUIRE) != 1)
+		return -1;
+	slot = s->slot[0];
+	d = &nf->shm->nf[slot];
+	if (__atomic_load_n(&d->in_from, __ATOMIC_ACQUIRE) != nf->slot_idx)
+		return -1;
+	if (unlikely(slot == nf->stuck_slot)) {
+		if (__atomic_load_n(&d->nf.qs, __ATOMIC_RELAXED) == nf->stuck_qs)
+			return -1;
+		nf->stuck_slot = NF_NO_SLOT;	/* it moves again */
+	}
+	return slot;
+}
+
+/* Enqueue all of @p pkts to @p r (we are its one producer). A full ring
+ * means the consumer is behind: wait while it makes progress (its qs
+ * moves), yielding the CPU if we share it. @return how many went in: fewer
+ * than @p n only if the consumer (@p d, if not NULL) stood still for
+ * NF_STUCK_MS, or the manager died (nf->exit_reason says so). */
+static inline unsigned int
+nf_enqueue_all(struct onvm_nf *nf, struct rte_ring *r, struct rte_mbuf **pkts,
+	       unsigned int n, const struct onvm_nf_slot *d, uint16_t d_slot)
+{
+	unsigned int done = 0;
+	uint64_t qs = 0, since = 0, now;
+
+	for (;;) {
+		done += rte_ring_sp_enqueue_burst(r, (void **)pkts + done,
+						  n - done, NULL);
+		if (likely(done == n))
+			return done;
+		if (nf->shared_cpu)
+			sched_yield();
+		else
+			rte_pause();
+		now = rte_rdtsc();
+		if (nf_housekeeping(nf, now) &&
+		    nf->exit_reason == NF_EXIT_MGR_DEAD)
+			return done;
+		if (d == NULL)
+			continue;
+		if (since == 0 ||
+		    __atomic_load_n(&d->nf.qs, __ATOMIC_RELAXED) != qs) {
+			qs = __atomic_load_n(&d->nf.qs, __ATOMIC_RELAXED);
+			since = now;
+		} else if (now - since > nf->stuck_cycles) {
+			nf->stuck_slot = d_slot;
+			nf->stuck_qs = qs;
+			return done;
+		}
+	}
+}
+
+static inline void
+nf_count(struct onvm_nf *nf, uint16_t n, uint16_t drops)
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
-	struct onvm_nf_held *h = &nf->slot->held;
-	uint16_t i, drops = 0;
-	unsigned int sent = 0;
 
-	for (i = 0; i < n; i++)
-		drops += onvm_pkt_meta(pkts[i])->action == ONVM_ACT_DROP;
-
-	/* Crash record (see struct onvm_nf_held): where the tx ring stood
-	 * before this burst; the enqueue's release publishes it with the
-	 * packets. */
-	h->tx_mark = nf->tx->prod.tail;
-	__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		sent += rte_ring_sp_enqueue_burst(nf->tx, (void **)pkts + sent,
-						  n - sent, NULL);
-		if (likely(sent == n))
-			break;
-		rte_pause();
-		if (nf_housekeeping(nf, rte_rdtsc()) &&
-		    nf->exit_reason == NF_EXIT_MGR_DEAD)
-			return -ENOTCONN;
-	}
-	/* Handed back: only now do the packets leave the rx ring. */
-	rte_ring_dequeue_finish(nf->rx, n);
-	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
 	if (unlikely(c->first_pkt_ns == 0))
 		__atomic_store_n(&c->first_pkt_ns, onvm_now_ns(), __ATOMIC_RELEASE);
+}
+
+/* The whole burst back to the manager, in order; the crash record is the
+ * input ring itself plus tx_mark (see struct onvm_nf_held). */
+static inline int
+nf_send_mgr(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
+	    uint16_t n, uint16_t drops)
+{
+	struct onvm_nf_held *h = &nf->slot->held;
+
+	h->tx_mark = nf->tx->prod.tail;
+	__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
+	if (unlikely(nf_enqueue_all(nf, nf->tx, pkts, n, NULL, 0) < n))
+		return -ENOTCONN;
+	rte_ring_dequeue_finish(src, n);
+	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
+	nf_count(nf, n, drops);
 	return 0;
 }
 
-/* --nf-tx: packets bound for a port this NF can send on go there at once;
- * the rest go back to the manager as in nf_send(). The split is written to
- * the crash record first (see struct onvm_nf_held). A packet the port
- * refuses is freed here and counted. */
+/* Pass a burst on, finish its dequeue from @p src, count it. Each packet
+ * goes (1) straight to the next NF's in_ring if the manager made us its
+ * producer, (2) with --nf-tx, to a port we opened, or (3) back to the
+ * manager on the tx ring, which applies every other verdict. The crash
+ * record (struct onvm_nf_held) is written before anything leaves. NFs
+ * never free a packet, except one a port refused under --nf-tx. */
 static inline int
-nf_send_split(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
+	uint16_t n)
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
 	struct onvm_nf_held *h = &nf->slot->held;
 	const struct onvm_chain *ch = &nf->shm->chain;
-	struct rte_mbuf *out[ONVM_BURST];
-	uint16_t out_port[ONVM_BURST];
-	uint16_t gport[ONVM_BURST];
-	const struct onvm_pkt_meta *meta;
-	uint16_t i, j, dest, sent, nb, n_mgr = 0, n_out = 0, drops = 0;
+	struct rte_mbuf *dir[ONVM_BURST], *mgr[ONVM_BURST], *out[ONVM_BURST];
+	uint16_t out_port[ONVM_BURST], gport[ONVM_BURST];
+	struct onvm_pkt_meta *meta;
+	uint16_t i, j, dest, sent, nb, n_dir = 0, n_mgr = 0, n_out = 0;
+	uint16_t drops = 0, p, d_sid = 0;
+	int d_slot = -1;
+	unsigned int done;
 	uint32_t ports = 0;
-	unsigned int done = 0;
 	uint8_t pos;
-	uint16_t p;
 
 	for (i = 0; i < n; i++) {
 		meta = onvm_pkt_meta(pkts[i]);
 		dest = meta->dest;
 		pos = meta->chain_pos;
-		if (meta->action != ONVM_ACT_DROP &&
-		    onvm_route(ch, meta->action, &dest, &pos, meta->in_port,
-			       nf->nb_ports) == ONVM_HOP_PORT &&
-		    nf->txq[dest] != NF_NO_TXQ) {
-			out_port[n_out] = dest;
-			out[n_out++] = pkts[i];
-			ports |= UINT32_C(1) << dest;
-		} else {
-			drops += meta->action == ONVM_ACT_DROP;
-			h->pkts[n_mgr++] = pkts[i];
+		switch (meta->action == ONVM_ACT_DROP ? ONVM_HOP_DROP :
+			onvm_route(ch, meta->action, &dest, &pos,
+				   meta->in_port, nf->nb_ports)) {
+		case ONVM_HOP_SERVICE:
+			if (d_slot < 0 && dest != d_sid) {
+				d_sid = dest;
+				d_slot = nf_edge(nf, dest);
+			}
+			if (d_slot >= 0 && dest == d_sid) {
+				meta->action = ONVM_ACT_NEXT;
+				meta->chain_pos = pos;
+				dir[n_dir++] = pkts[i];
+				continue;
+			}
+			break;
+		case ONVM_HOP_PORT:
+			if (nf->txq[dest] != NF_NO_TXQ) {
+				out_port[n_out] = dest;
+				out[n_out++] = pkts[i];
+				ports |= UINT32_C(1) << dest;
+				continue;
+			}
+			break;
+		case ONVM_HOP_DROP:
+			drops++;
+			break;
+		default:
+			break;
 		}
+		mgr[n_mgr++] = pkts[i];
 	}
-	if (n_out == 0)
-		return nf_send(nf, pkts, n);
+	if (n_dir == 0 && n_out == 0)
+		return nf_send_mgr(nf, src, pkts, n, drops);
 
-	/* The crash record: manager's share first, then per port. */
-	j = n_mgr;
-	for (p = 0; p < ONVM_MAX_PORTS; p++) {
+	/* The crash record: direct share, manager's share, per port. */
+	memcpy(h->pkts, dir, n_dir * sizeof(h->pkts[0]));
+	memcpy(h->pkts + n_dir, mgr, n_mgr * sizeof(h->pkts[0]));
+	j = n_dir + n_mgr;
+	for (p = 0; ports != 0 && p < ONVM_MAX_PORTS; p++) {
 		if (!(ports & (UINT32_C(1) << p)))
 			continue;
 		for (i = 0; i < n_out; i++)
@@ -143,55 +221,76 @@ nf_send_split(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 			}
 	}
 	h->n = n;
-	h->n_mgr = n_mgr;
+	h->n_dir = n_dir;
+	h->n_mgr = n_dir + n_mgr;
 	__atomic_store_n(&h->split, 1, __ATOMIC_RELEASE);
 
+	if (n_dir) {
+		struct onvm_nf_slot *d = &nf->shm->nf[d_slot];
+
+		h->d_slot = (uint16_t)d_slot;
+		h->d_mark = d->in_ring->prod.tail;
+		__atomic_store_n(&h->d_marked, 1, __ATOMIC_RELEASE);
+		done = nf_enqueue_all(nf, d->in_ring, h->pkts, n_dir, d,
+				      (uint16_t)d_slot);
+		if (unlikely(done < n_dir)) {
+			if (nf->exit_reason == NF_EXIT_MGR_DEAD)
+				return -ENOTCONN;
+			/* The next NF is stuck: the rest through the
+			 * manager, which counts the drops against it. The
+			 * manager's share now starts at `done`. */
+			for (i = (uint16_t)done; i < n_dir; i++) {
+				meta = onvm_pkt_meta(h->pkts[i]);
+				meta->action = ONVM_ACT_TONF;
+				meta->dest = d_sid;
+			}
+			h->n_dir = (uint16_t)done;
+			n_mgr += n_dir - done;
+		}
+	}
 	if (n_mgr) {
 		h->tx_mark = nf->tx->prod.tail;
 		__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
-		for (;;) {
-			done += rte_ring_sp_enqueue_burst(nf->tx,
-				(void **)h->pkts + done, n_mgr - done, NULL);
-			if (likely(done == n_mgr))
-				break;
-			rte_pause();
-			if (nf_housekeeping(nf, rte_rdtsc()) &&
-			    nf->exit_reason == NF_EXIT_MGR_DEAD)
-				return -ENOTCONN;
-		}
+		done = nf_enqueue_all(nf, nf->tx, h->pkts + h->n_dir, n_mgr,
+				      NULL, 0);
+		if (unlikely(done < n_mgr))
+			return -ENOTCONN;
 	}
-	/* From here the PMD owns them (net_null frees them at once). */
-	__atomic_store_n(&h->port_sent, 1, __ATOMIC_RELEASE);
-	rte_compiler_barrier();
-	for (j = n_mgr; j < n; j += nb) {
-		p = gport[j];
-		for (nb = 1; j + nb < n && gport[j + nb] == p; nb++)
-			;
-		sent = rte_eth_tx_burst(p, nf->txq[p], h->pkts + j, nb);
-		__atomic_store_n(&c->port_tx[p], c->port_tx[p] + sent,
-				 __ATOMIC_RELAXED);
-		if (unlikely(sent < nb)) {
-			__atomic_store_n(&c->port_tx_full[p],
-					 c->port_tx_full[p] + nb - sent,
+	if (n_out) {
+		/* From here the PMD owns them (net_null frees them at once). */
+		__atomic_store_n(&h->port_sent, 1, __ATOMIC_RELEASE);
+		rte_compiler_barrier();
+		for (j = h->n_mgr; j < n; j += nb) {
+			p = gport[j];
+			for (nb = 1; j + nb < n && gport[j + nb] == p; nb++)
+				;
+			sent = rte_eth_tx_burst(p, nf->txq[p], h->pkts + j, nb);
+			__atomic_store_n(&c->port_tx[p], c->port_tx[p] + sent,
 					 __ATOMIC_RELAXED);
-			rte_pktmbuf_free_bulk(h->pkts + j + sent, nb - sent);
+			if (unlikely(sent < nb)) {
+				__atomic_store_n(&c->port_tx_full[p],
+						 c->port_tx_full[p] + nb - sent,
+						 __ATOMIC_RELAXED);
+				rte_pktmbuf_free_bulk(h->pkts + j + sent,
+						      nb - sent);
+			}
 		}
 	}
-	rte_ring_dequeue_finish(nf->rx, n);
+	/* Passed on: only now do the packets leave the input ring. */
+	rte_ring_dequeue_finish(src, n);
 	__atomic_store_n(&h->split, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&h->port_sent, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->d_marked, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&c->tx, c->tx + n - drops, __ATOMIC_RELAXED);
-	__atomic_store_n(&c->drop, c->drop + drops, __ATOMIC_RELAXED);
-	if (unlikely(c->first_pkt_ns == 0))
-		__atomic_store_n(&c->first_pkt_ns, onvm_now_ns(), __ATOMIC_RELEASE);
+	__atomic_store_n(&h->port_sent, 0, __ATOMIC_RELEASE);
+	nf_count(nf, n, drops);
 	return 0;
 }
 
 /* One burst: verdicts, then back to the manager. */
 static inline int
 nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
-	   onvm_pkt_handler_t pkt, struct rte_mbuf **pkts, uint16_t n)
+	   onvm_pkt_handler_t pkt, struct rte_ring *src, struct rte_mbuf **pkts,
+	   uint16_t n)
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
 	uint16_t i;
@@ -209,8 +308,34 @@ nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
 			pkt(nf, pkts[i]);
 		}
 	}
-	return nf->direct_tx ? nf_send_split(nf, pkts, n) :
-			       nf_send(nf, pkts, n);
+	return nf_send(nf, src, pkts, n);
+}
+
+/* Peek a burst: from the in_ring (the NF before us) first, so packets
+ * already processed upstream leave the chain first; else the rx ring. */
+static inline uint16_t
+nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
+{
+	uint16_t n;
+
+	n = rte_ring_dequeue_burst_start(nf->in, (void **)pkts, ONVM_BURST,
+					 NULL);
+	if (n != 0) {
+		*src = nf->in;
+		return n;
+	}
+	*src = nf->rx;
+	return rte_ring_dequeue_burst_start(nf->rx, (void **)pkts, ONVM_BURST,
+					    NULL);
+}
+
+/* Between bursts: this NF holds no routing decision (see in_from). */
+static inline void
+nf_quiescent(struct onvm_nf *nf)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+
+	__atomic_store_n(&c->qs, c->qs + 1, __ATOMIC_RELEASE);
 }
 
 /* A stop the NF or the manager asked for: leave the service first, so
@@ -222,14 +347,17 @@ nf_drain(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	struct rte_mbuf *pkts[ONVM_BURST];
 	uint64_t deadline = rte_rdtsc() + rte_get_tsc_hz() * NF_DRAIN_S;
 	unsigned int drained = 0;
+	struct rte_ring *src;
 	uint16_t n;
 
+	/* Once the manager answers, neither it nor the NF before us sends
+	 * us anything more. */
 	if (nf_leave_service(nf) < 0)
 		return;
 	while (rte_rdtsc() < deadline) {
-		n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts,
-						 ONVM_BURST, NULL);
-		if (n == 0 || nf_process(nf, burst, pkt, pkts, n) < 0)
+		nf_quiescent(nf);
+		n = nf_peek(nf, pkts, &src);
+		if (n == 0 || nf_process(nf, burst, pkt, src, pkts, n) < 0)
 			break;
 		drained += n;
 	}
@@ -243,11 +371,12 @@ nf_loop_run(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	    onvm_pkt_handler_t pkt, struct rte_mbuf **pkts)
 {
 	unsigned int idle = 0, busy = 0;
+	struct rte_ring *src;
 	uint16_t n;
 
 	while (!nf->stop) {
-		n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts,
-						 ONVM_BURST, NULL);
+		nf_quiescent(nf);
+		n = nf_peek(nf, pkts, &src);
 		if (n == 0) {
 			if (nf_housekeeping(nf, rte_rdtsc()))
 				break;
@@ -255,7 +384,7 @@ nf_loop_run(struct onvm_nf *nf, onvm_burst_handler_t burst,
 			continue;
 		}
 		idle = 0;
-		if (unlikely(nf_process(nf, burst, pkt, pkts, n) < 0))
+		if (unlikely(nf_process(nf, burst, pkt, src, pkts, n) < 0))
 			break;
 		/* A safe point: no ring or mempool operation in flight. */
 		if (nf->shared_cpu && busy % NF_SHARED_YIELD_BURSTS == 0)

@@ -35,7 +35,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 3
+#define ONVM_SHM_VERSION 4
 
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
@@ -59,6 +59,9 @@ struct onvm_nf_counters {
 	uint64_t drop;		/* packets the NF marked ONVM_ACT_DROP */
 	uint64_t first_pkt_ns;	/* CLOCK_MONOTONIC of the first packet out */
 	uint64_t heartbeat;	/* bumped every ~10 ms while the NF runs */
+	uint64_t qs;		/* bumped between bursts and while idle: the
+				 * NF holds no decision taken before (see
+				 * struct onvm_nf_slot, in_from) */
 	uint64_t port_tx[ONVM_MAX_PORTS];	/* sent by the NF itself */
 	uint64_t port_tx_full[ONVM_MAX_PORTS];	/* ... refused by the port */
 } __rte_cache_aligned;
@@ -66,7 +69,8 @@ struct onvm_nf_counters {
 /* The record that lets the manager give back the burst an NF held when it
  * died (written only by the NF, read by the manager only after its death).
  *
- * The NF peeks a burst from its rx ring (rte_ring_dequeue_burst_start: the
+ * The NF peeks a burst from its rx ring, or from its in_ring (below; the
+ * same holds for it) (rte_ring_dequeue_burst_start: the
  * consumer head moves, the tail does not, and the entries stay in the ring
  * storage, which the producer cannot reuse before the tail), records where
  * its tx ring's producer tail was, hands the burst back on the tx ring, and
@@ -75,19 +79,24 @@ struct onvm_nf_counters {
  * ring itself; of those, the first (tx prod.tail - tx_mark) had reached the
  * tx ring if tx_marked is set.
  *
- * With --nf-tx the NF splits a burst: pkts[0, n_mgr) go to the tx ring as
- * above, pkts[n_mgr, n) to ports, by the NF itself. `split` says pkts[]
- * holds this burst (else the ring storage is read as above). Once
- * `port_sent` is set the port group is in the PMD's hands (it may free
- * them at once, as net_null does): the manager never frees those, and
- * counts them lost if the NF died before the burst was finished. */
+ * A burst may also be split (`split` set): pkts[0, n_dir) went straight to
+ * the in_ring of the NF in slot d_slot (published: that ring's prod.tail -
+ * d_mark, if d_marked), pkts[n_dir, n_mgr) to the tx ring (tx_mark as
+ * above), and with --nf-tx pkts[n_mgr, n) to ports, by the NF itself.
+ * Once `port_sent` is set the port group is in the PMD's hands (it may
+ * free them at once, as net_null does): the manager never frees those,
+ * and counts them lost if the NF died before the burst was finished. */
 struct onvm_nf_held {
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
+	uint32_t d_mark;		/* in_ring prod.tail of d_slot, before */
+	uint32_t d_marked;
 	uint32_t split;			/* pkts[] describes the held burst */
 	uint32_t port_sent;		/* pkts[n_mgr, n) handed to ports */
-	uint16_t n;
+	uint16_t d_slot;
+	uint16_t n_dir;
 	uint16_t n_mgr;
+	uint16_t n;
 	struct rte_mbuf *pkts[ONVM_BURST];
 } __rte_cache_aligned;
 
@@ -113,6 +122,13 @@ struct onvm_nf_slot {
 	char name[ONVM_TAG_LEN];
 	struct rte_ring *rx_ring;	/* manager -> NF; producers: mgr lcores */
 	struct rte_ring *tx_ring;	/* NF -> manager; SP: the NF, SC */
+	/* Direct NF-to-NF handoff: in_ring takes packets from the NF in slot
+	 * in_from only (-1: none), its single producer. The manager sets
+	 * in_from to -1 at once, but to another slot only once the previous
+	 * producer is dead or has passed a quiescent point (nf.qs moved), so
+	 * two NFs never produce into it at once. */
+	struct rte_ring *in_ring;	/* SP: NF in_from, SC: this NF */
+	int16_t in_from;
 
 	struct onvm_nf_counters nf;	/* the NF writes */
 	struct onvm_nf_held held;	/* the NF writes */

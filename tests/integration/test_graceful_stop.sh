@@ -33,7 +33,7 @@ log "SIGSTOPped service 2's NF (pid $p2) before any traffic"
 start_nf nf1 "$SFWD" -l 0 -- -r 1
 wait_mgr_polling mgr
 
-wait_for 30 json_true "$J" "[n['rx_ring_used'] for n in j['nfs'] if n['pid'] == $p2] == [$COUNT]" ||
+wait_for 30 json_true "$J" "[n['rx_ring_used'] + n['in_ring_used'] for n in j['nfs'] if n['pid'] == $p2] == [$COUNT]" ||
 	fail "service 2's ring does not hold the $COUNT frames: $(json_get "$J" '[j["ports"], j["nfs"], j["drops"]]')"
 json_true "$J" "j['ports'][0]['rx'] == $COUNT and j['ports'][1]['tx'] == 0 and all(v == 0 for v in j['drops'].values())" ||
 	fail "before the stop: $(json_get "$J" '[j["ports"], j["drops"]]')"
