@@ -163,7 +163,8 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"drops\": %" PRIu64 ", \"nf_drops\": %" PRIu64
 			", \"ring_full\": %" PRIu64 ", \"rx_pps\": %.0f"
 			", \"rx_ring_used\": %u, \"in_ring_used\": %u"
-			", \"fed_by_slot\": %d, \"start_to_first_pkt_ms\": %.1f"
+			", \"fed_by_slot\": %d, \"injected\": %" PRIu64
+			", \"start_to_first_pkt_ms\": %.1f"
 			", \"start_ns\": %" PRIu64 ", \"first_pkt_ns\": %" PRIu64 "}",
 			sep, i, nf->name, nf->tag, nf->service_id,
 			nf->instance_id, nf->pid, mgr_nf_state(nf, state, i),
@@ -173,7 +174,7 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
 			rte_ring_count(nf->rx_ring), rte_ring_count(nf->in_ring),
 			__atomic_load_n(&nf->in_from, __ATOMIC_RELAXED),
-			first_ms, nf->start_ns,
+			nf->nf.injected, first_ms, nf->start_ns,
 			nf->nf.first_pkt_ns);
 		sep = ",";
 	}

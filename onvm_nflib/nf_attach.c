@@ -205,6 +205,7 @@ nf_check_manager(struct onvm_nf *nf)
 			nf->prog, shm->pool_ops);
 		return -EPROTO;
 	}
+	nf->pool = mp;
 	return 0;
 }
 
@@ -335,6 +336,13 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		goto fail;
 	}
 	nf_tx_setup(nf);
+	nf->chain_pos = onvm_chain_find(&nf->shm->chain, nf->service_id);
+	/* Run without an lcore id: NFs on one CPU share the EAL's lcore id,
+	 * and may share the manager's; so any mempool use of ours (--nf-tx,
+	 * onvm_nf_pool()) goes past the per-lcore caches, never into one that
+	 * another process also uses. */
+	nf->eal_lcore = rte_lcore_id();
+	RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
 	nf->check_cycles = rte_get_tsc_hz() / 1000 * NF_CHECK_MS;
 	nf->hb_seen = __atomic_load_n(&nf->shm->mgr_heartbeat, __ATOMIC_ACQUIRE);
 	nf->hb_changed_tsc = rte_rdtsc();
@@ -477,9 +485,18 @@ onvm_nf_stop(struct onvm_nf *nf)
 	}
 	if (nf_self == nf)
 		nf_self = NULL;
-	if (nf->eal_up)
+	if (nf->eal_up) {
+		if (nf->registered)
+			RTE_PER_LCORE(_lcore_id) = nf->eal_lcore;
 		rte_eal_cleanup();
+	}
 	free(nf);
+}
+
+struct rte_mempool *
+onvm_nf_pool(const struct onvm_nf *nf)
+{
+	return nf->pool;
 }
 
 uint16_t

@@ -338,6 +338,12 @@ nf_quiescent(struct onvm_nf *nf)
 	__atomic_store_n(&c->qs, c->qs + 1, __ATOMIC_RELEASE);
 }
 
+static void
+nf_pass_burst(struct onvm_nf *nf __rte_unused,
+	      struct rte_mbuf **pkts __rte_unused, uint16_t n __rte_unused)
+{
+}
+
 /* A stop the NF or the manager asked for: leave the service first, so
  * nothing new arrives, then pass on everything already queued to us. */
 static void
@@ -408,18 +414,64 @@ nf_loop(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	onvm_pkt_handler_t pkt)
 {
 	struct rte_mbuf *pkts[ONVM_BURST];
-	unsigned int lcore = rte_lcore_id();
-	int rc;
 
-	/* --nf-tx: the PMD frees mbufs in this process. NFs on one CPU share
-	 * an lcore id, and the manager's may be the same: run as a non-EAL
-	 * thread, without a mempool cache, so none of those caches is ever
-	 * touched from two processes. */
-	if (nf->direct_tx)
-		RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
-	rc = nf_loop_run(nf, burst, pkt, pkts);
-	RTE_PER_LCORE(_lcore_id) = lcore;
-	return rc;
+	return nf_loop_run(nf, burst, pkt, pkts);
+}
+
+int
+onvm_nf_poll(struct onvm_nf *nf, onvm_burst_handler_t handler)
+{
+	struct rte_mbuf *pkts[ONVM_BURST];
+	struct rte_ring *src;
+	uint16_t n;
+
+	if (nf == NULL)
+		return -EINVAL;
+	nf_quiescent(nf);
+	if (nf->stop || nf_housekeeping(nf, rte_rdtsc())) {
+		if (nf->stop && nf->exit_reason == NF_EXIT_NONE)
+			nf->exit_reason = NF_EXIT_REQUESTED;
+		if (nf->exit_reason == NF_EXIT_MGR_DEAD)
+			return -ENOTCONN;
+		if (handler != NULL && (nf->exit_reason == NF_EXIT_REQUESTED ||
+					nf->exit_reason == NF_EXIT_MGR_ASKED))
+			nf_drain(nf, handler, NULL);
+		return -ESHUTDOWN;
+	}
+	n = nf_peek(nf, pkts, &src);
+	if (n == 0)
+		return 0;
+	if (handler == NULL) {
+		/* Nobody to hand them to: they continue unchanged. */
+		handler = nf_pass_burst;
+	}
+	if (nf_process(nf, handler, NULL, src, pkts, n) < 0)
+		return -ENOTCONN;
+	return n;
+}
+
+uint16_t
+onvm_nf_inject(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct onvm_nf_counters *c;
+	struct onvm_pkt_meta *m;
+	unsigned int sent;
+	uint16_t i;
+
+	if (nf == NULL || n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		m = onvm_pkt_meta(pkts[i]);
+		if (m->action == ONVM_ACT_NEXT && nf->chain_pos >= 0)
+			m->chain_pos = (uint8_t)nf->chain_pos;
+		else if (m->action == ONVM_ACT_NEXT)
+			m->chain_pos = (uint8_t)(nf->shm->chain.len - 1);
+	}
+	/* Our tx ring: we are its one producer, this is our thread. */
+	sent = rte_ring_sp_enqueue_burst(nf->tx, (void **)pkts, n, NULL);
+	c = &nf->slot->nf;
+	__atomic_store_n(&c->injected, c->injected + sent, __ATOMIC_RELAXED);
+	return (uint16_t)sent;
 }
 
 int

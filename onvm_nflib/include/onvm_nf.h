@@ -77,6 +77,43 @@ int onvm_nf_run(struct onvm_nf *nf, onvm_burst_handler_t handler);
 int onvm_nf_run_pkt(struct onvm_nf *nf, onvm_pkt_handler_t handler);
 
 /**
+ * Poll once instead of onvm_nf_run(): process at most one burst from the
+ * NF's rings with @p handler (NULL: none is waiting for it), pass it on,
+ * and do the housekeeping onvm_nf_run() does (heartbeat, manager checks,
+ * ticks). It never sleeps: for NFs that also generate packets (see
+ * onvm_nf_inject()) and run their own loop.
+ *
+ * @return
+ *   the number of packets processed (0: none waiting);
+ *   -ESHUTDOWN once the NF must stop (a signal, onvm_nf_request_stop(), or
+ *   the manager stopped or asked): what was queued to the NF has then been
+ *   passed on, and the caller goes on to onvm_nf_stop();
+ *   -ENOTCONN if the manager died.
+ */
+int onvm_nf_poll(struct onvm_nf *nf, onvm_burst_handler_t handler);
+
+/**
+ * The mempool of the manager's packets, for NFs that make packets of their
+ * own. Allocate and free from the NF's thread only (it runs without a
+ * per-lcore cache, so no cache is shared with another process).
+ */
+struct rte_mempool *onvm_nf_pool(const struct onvm_nf *nf);
+
+/**
+ * Hand packets this NF made to the platform. Each packet's metadata must be
+ * set first: onvm_pkt_init(), then a verdict (onvm_pkt_to_service(),
+ * onvm_pkt_out(), or the default next-service-of-the-chain after the chain
+ * position onvm_pkt_init() gave). The manager applies the verdicts as for
+ * received packets. Call from the NF's thread only: from a handler, a tick,
+ * or between onvm_nf_poll() calls.
+ *
+ * @return how many were taken, in order; the caller still owns (and frees)
+ *   the rest. Packets made and not yet injected are lost if the NF dies.
+ */
+uint16_t onvm_nf_inject(struct onvm_nf *nf, struct rte_mbuf **pkts,
+			uint16_t n);
+
+/**
  * Call @p tick every @p period_ms on the NF's thread while it runs
  * (between bursts, or while idle). Set before onvm_nf_run().
  */

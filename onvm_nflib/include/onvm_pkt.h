@@ -61,6 +61,23 @@ onvm_pkt_meta(struct rte_mbuf *pkt)
 				 struct onvm_pkt_meta *);
 }
 
+/**
+ * Set the metadata of a packet an NF made itself (see onvm_nf_inject()):
+ * default verdict, the default chain, arrived on port @p in_port (the port
+ * a NEXT verdict at the end of the chain pairs with).
+ */
+static inline void
+onvm_pkt_init(struct rte_mbuf *pkt, uint16_t in_port)
+{
+	struct onvm_pkt_meta *m = onvm_pkt_meta(pkt);
+
+	m->action = ONVM_ACT_NEXT;
+	m->chain_pos = 0;
+	m->dest = 0;
+	m->in_port = in_port;
+	m->chain_id = 0;
+}
+
 /** Send the packet to the next service of its chain (the default). */
 static inline void
 onvm_pkt_next(struct rte_mbuf *pkt)

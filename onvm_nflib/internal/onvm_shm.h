@@ -62,6 +62,7 @@ struct onvm_nf_counters {
 	uint64_t qs;		/* bumped between bursts and while idle: the
 				 * NF holds no decision taken before (see
 				 * struct onvm_nf_slot, in_from) */
+	uint64_t injected;	/* packets the NF made (onvm_nf_inject) */
 	uint64_t port_tx[ONVM_MAX_PORTS];	/* sent by the NF itself */
 	uint64_t port_tx_full[ONVM_MAX_PORTS];	/* ... refused by the port */
 } __rte_cache_aligned;
