@@ -717,6 +717,31 @@ pg_rx_stop(struct pg_ctx *c)
 	c->rx_lcore = RTE_MAX_LCORE;
 }
 
+/*
+ * Before the ports close: wait until nothing has come in for 20 ms (1 s at
+ * most). A DPDK 22.11 memif peer unmaps the shared memory when we
+ * disconnect, from its interrupt thread, with no wait for its lcore: an
+ * onvm-mgr lcore inside a memif burst at that moment crashes (SIGSEGV in
+ * librte_net_memif; seen with traffic still in flight). Closing only once
+ * the manager has nothing left to send us makes that window very small.
+ */
+static void
+pg_quiesce(struct pg_ctx *c)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	uint64_t now = rte_rdtsc(), end = now + c->hz, last = now;
+
+	if (c->rx.max_seq == NULL)
+		return;		/* never set up: nothing was sent */
+	while (now < end && now - last < c->hz / 50 && pg_stop_req < 2) {
+		if (pg_rx_step(c) != 0)
+			last = now;
+		else
+			nanosleep(&ts, NULL);
+		now = rte_rdtsc();
+	}
+}
+
 #define PG_DEFAULT_PREFIX "onvm-pktgen"
 
 /*
@@ -934,6 +959,8 @@ cleanup:
 	if (eal) {
 		pg_rx_stop(c);
 		pg_tx_abandon(c);
+		if (started > 0)
+			pg_quiesce(c);
 		for (i = 0; i < started; i++)
 			rte_eth_dev_stop(ports[i]);
 		for (i = 0; i < configured; i++)
