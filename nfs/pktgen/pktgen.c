@@ -591,6 +591,7 @@ pg_result_fill(struct pg_ctx *c, const struct pg_phase *ph, double rate,
 	r->rx_bytes = ld(&c->rxc.rx_bytes);
 	r->tx_full = ld(&c->txc.tx_full);
 	r->alloc_fail = ld(&c->txc.alloc_fail);
+	r->lat_negative = ld(&c->rxc.lat_bad);
 	r->duration_s = (double)(ph->t1 - ph->t0) / (double)c->hz;
 	if (r->duration_s > 0) {
 		r->tx_pps = (double)r->tx / r->duration_s;

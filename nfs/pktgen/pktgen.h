@@ -96,7 +96,6 @@ struct pg_rxc {
 	uint64_t unstamped;
 	uint64_t other;
 	uint64_t lat_bad;		/* TSC went backwards: not recorded */
-	uint64_t polls, empty;		/* rx_burst calls, of which empty */
 } __rte_cache_aligned;
 
 struct pg_ctx {

@@ -240,7 +240,7 @@ pg_tx_done(const struct pg_ctx *c)
 /* ---------------------------------------------------------------- RX */
 
 /* A new phase: forget the last one's sequence numbers and latencies. */
-static void
+static __rte_cold void
 pg_rx_new_epoch(struct pg_ctx *c, uint32_t epoch)
 {
 	struct pg_rx *r = &c->rx;
@@ -284,11 +284,8 @@ pg_rx_step(struct pg_ctx *c)
 		pg_rx_new_epoch(c, epoch);
 
 	n = rte_eth_rx_burst(r->port, 0, pkts, r->burst);
-	__atomic_store_n(&rc->polls, rc->polls + 1, __ATOMIC_RELAXED);
-	if (n == 0) {
-		__atomic_store_n(&rc->empty, rc->empty + 1, __ATOMIC_RELAXED);
+	if (n == 0)
 		return 0;
-	}
 	now = rte_rdtsc();
 	for (i = 0; i < n && i < PG_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));

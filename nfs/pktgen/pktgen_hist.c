@@ -197,7 +197,8 @@ pg_result_json(FILE *f, const struct pg_result *r)
 		sent > 0 ? 100.0 * (double)r->lost / sent : 0.0, r->reordered,
 		r->duplicates, r->rx_other, r->rx_unstamped);
 	fprintf(f, " \"tx_full\": %" PRIu64 ", \"alloc_fail\": %" PRIu64
-		", \"interrupted\": %s,\n", r->tx_full, r->alloc_fail,
+		", \"latency_negative\": %" PRIu64 ", \"interrupted\": %s,\n",
+		r->tx_full, r->alloc_fail, r->lat_negative,
 		r->interrupted ? "true" : "false");
 	fprintf(f, " \"rate_pps_asked\": %.1f, ", r->rate_pps);
 	json_num(f, "rate_pct_asked", r->rate_pct > 0, r->rate_pct, ", ");

@@ -424,6 +424,7 @@ struct pg_result {
 	const char *pcap;		/* the file, or NULL */
 	uint64_t tx, rx, lost, reordered, duplicates, rx_other, rx_unstamped;
 	uint64_t tx_bytes, rx_bytes, tx_full, alloc_fail;
+	uint64_t lat_negative;		/* RX TSC before TX TSC: not recorded */
 	double tx_pps, rx_pps, duration_s;
 	double rate_pps;		/* the rate sent at; 0: flat out */
 	double rate_pct;		/* --rate-pct; 0: not given */
