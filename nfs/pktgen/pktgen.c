@@ -719,12 +719,38 @@ pg_rx_stop(struct pg_ctx *c)
 }
 
 /*
+ * --linger: with the summary out and nobody polling the ports any more,
+ * wait until a port's link goes down (the manager stopped: its lcores
+ * first, then its port) or a new signal. Returns 1 if the peer left.
+ */
+static int
+pg_linger(struct pg_ctx *c, const uint16_t *ports, int nports)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	sig_atomic_t req = pg_stop_req;
+	int i;
+
+	printf("onvm-pktgen: lingering until the link goes down (stop the "
+	       "other side first) or a signal\n");
+	fflush(stdout);
+	for (;;) {
+		for (i = 0; i < nports; i++)
+			if (!pg_link_up(ports[i]))
+				return 1;
+		if (pg_stop_req != req || pg_stop_req >= 2)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
  * Before the ports close: wait until nothing has come in for 20 ms (1 s at
  * most). A DPDK 22.11 memif peer unmaps the shared memory when we
  * disconnect, from its interrupt thread, with no wait for its lcore: an
  * onvm-mgr lcore inside a memif burst at that moment crashes (SIGSEGV in
  * librte_net_memif; seen with traffic still in flight). Closing only once
- * the manager has nothing left to send us makes that window very small.
+ * the manager has nothing left to send us makes that window small; only
+ * --linger (the manager leaves first) closes it.
  */
 static void
 pg_quiesce(struct pg_ctx *c)
@@ -793,6 +819,7 @@ main(int argc, char **argv)
 	char **app_argv = NULL, **eal_argv = NULL;
 	uint16_t ports[2];
 	int i, eal_argc, rc, nports, configured = 0, started = 0, eal = 0;
+	int peer_left = 0;
 	double rate, max_pps = 0;
 	unsigned int lcore;
 	uint64_t end;
@@ -952,6 +979,8 @@ main(int argc, char **argv)
 			goto fail;
 		}
 	}
+	if (c->o.linger)
+		peer_left = pg_linger(c, ports, nports);
 	rc = 0;
 	goto cleanup;
 fail:
@@ -960,7 +989,7 @@ cleanup:
 	if (eal) {
 		pg_rx_stop(c);
 		pg_tx_abandon(c);
-		if (started > 0)
+		if (started > 0 && !peer_left)
 			pg_quiesce(c);
 		for (i = 0; i < started; i++)
 			rte_eth_dev_stop(ports[i]);

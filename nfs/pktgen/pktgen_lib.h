@@ -53,6 +53,7 @@ struct pg_opts {
 	double link_wait_s;	/* --link-wait: longest wait for link up */
 	int yield;		/* 0 with --no-yield: never give the CPU up */
 	int path_check;		/* 0 with --no-path-check */
+	int linger;		/* --linger: wait for the peer to leave first */
 };
 
 extern const char pg_usage[];

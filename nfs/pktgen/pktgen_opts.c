@@ -42,6 +42,10 @@ const char pg_usage[] =
 	"                        for a first packet to come back (default 10)\n"
 	"  --no-path-check       start at once after link up, without waiting for a\n"
 	"                        packet to come back (for a path that drops all)\n"
+	"  --linger              after the summary, keep the port open without polling\n"
+	"                        it until its link goes down (stop onvm-mgr first) or\n"
+	"                        a signal: a memif peer then never sees us leave while\n"
+	"                        it polls\n"
 	"  --no-yield            never yield the CPU when idle (a core of its own)\n"
 	"  --help                this text\n";
 
@@ -66,6 +70,7 @@ enum {
 	OPT_LINK_WAIT,
 	OPT_NO_YIELD,
 	OPT_NO_PATH_CHECK,
+	OPT_LINGER,
 	OPT_HELP,
 };
 
@@ -90,6 +95,7 @@ static const struct option pg_longopts[] = {
 	{ "link-wait", required_argument, NULL, OPT_LINK_WAIT },
 	{ "no-yield", no_argument, NULL, OPT_NO_YIELD },
 	{ "no-path-check", no_argument, NULL, OPT_NO_PATH_CHECK },
+	{ "linger", no_argument, NULL, OPT_LINGER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -292,6 +298,9 @@ opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 			break;
 		case OPT_NO_PATH_CHECK:
 			o->path_check = 0;
+			break;
+		case OPT_LINGER:
+			o->linger = 1;
 			break;
 		case OPT_HELP:
 			return 1;

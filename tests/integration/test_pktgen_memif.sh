@@ -4,18 +4,19 @@
 #
 # onvm-pktgen through the manager: onvm-mgr with one net_memif server port
 # and chain 1 (one onvm-simple-forward); onvm-pktgen, a DPDK primary of its
-# own (prefix <test prefix>_pgN), attached as the memif client:
+# own (prefix <test prefix>_pgN), attached as the memif client, with
+# --linger (it leaves after the manager); a manager for each part:
 #  1. 20000 packets, 16 flows, 5000 pps: the JSON says rx == tx, loss 0, no
 #     reordering or duplicate, 20000 latencies with min <= p50 <= p90 <=
 #     p99 <= p99.9 <= max; the manager's port and NF carried them;
-#  2. a second pktgen on the same manager replays a pcap of varied traffic
-#     (IPv4/IPv6, UDP/TCP, VLAN, ARP) in a loop: rx == tx, loss 0; the
+#  2. a pcap of varied traffic (IPv4/IPv6, UDP/TCP, VLAN, ARP) is replayed
+#     in a loop: rx == tx, loss 0; the
 #     frames with a stamp appended have latencies, the others (ARP, near
 #     1514 bytes) are counted as unstamped;
 #  3. --rate-pct 10 with a measured maximum: the run's tx counts only the
 #     run (never more than the rate allows), not the flat-out probe;
-# then the manager stops cleanly with no mbuf in use. Each pktgen leaves no
-# hugepage or runtime file of its prefix when it exits, and at the end no
+# each time the manager stops cleanly with no mbuf in use, then pktgen exits
+# 0 and leaves no hugepage or runtime file of its prefix; at the end no
 # process or file of the test remains. Nothing is asserted about time.
 
 . "$(dirname "$0")/lib.sh"
@@ -25,24 +26,46 @@ PKTGEN=$B/nfs/pktgen/onvm-pktgen
 [ -x "$PKTGEN" ] || fail "$PKTGEN is missing"
 # An abstract socket name (memif's default): no file on disk.
 SOCK=$T_WORK/$T_PREFIX.sock
-NPG=0
 
-# pktgen NAME ARGS...: run onvm-pktgen as memif client (foreground, 60 s at
-# most) on a prefix of its own; afterwards none of that prefix's files may
-# be left. The drain ends as soon as all is back; 5 s only bounds it on a
-# busy machine.
+# up N: a manager (memif server, chain 1) and its NF, polling; the stats
+# JSON in $J.
+up() {
+	J=$T_WORK/mgr$1.json
+	start_mgr "mgr$1" "$J" --vdev="net_memif0,role=server,socket=$SOCK" -- --chain 1
+	wait_json "$J"
+	start_nf "fwd$1" "$SFWD" -r 1
+	wait_mgr_polling "mgr$1"
+}
+
+# pktgen N JSON ARGS...: onvm-pktgen as memif client of manager N, on a
+# prefix of its own, in the background with --linger: it writes JSON, then
+# waits for the manager to leave. (A DPDK 22.11 memif server can crash if
+# its peer leaves while its lcore polls: the manager goes first.) The drain
+# ends as soon as all is back; 5 s only bounds it on a busy machine.
 pktgen() {
-	local name=$1 prefix left
-	shift
-	NPG=$((NPG + 1))
-	prefix=${T_PREFIX}_pg$NPG
-	run_fg "$name" "$PKTGEN" --no-pci -l 1 --file-prefix="$prefix" \
+	local n=$1 json=$2
+	shift 2
+	start_bg "pg$n" "$PKTGEN" --no-pci -l 1 --file-prefix="${T_PREFIX}_pg$n" \
 		--log-level=lib.eal:notice \
-		--vdev="net_memif0,role=client,socket=$SOCK" -- --drain 5 "$@"
-	[ "$T_RC" -eq 0 ] || fail "$name exited with status $T_RC: $(last_err "$name")"
-	left=$(ls -d "$T_HUGE/$prefix"* "$T_RUNDIR/$prefix"* 2>/dev/null)
-	[ -z "$left" ] || fail "$name left behind: $(echo "$left" | head -n 3 | tr '\n' ' ')"
-	ok "$name exited 0 and left no file of prefix $prefix"
+		--vdev="net_memif0,role=client,socket=$SOCK" -- --drain 5 --linger \
+		--json "$json" "$@"
+	wait_for 60 test -f "$json" ||
+		fail "pg$n wrote no $json within 60 s: $(tail -n 1 "$T_WORK/pg$n.err")"
+	ok "pg$n wrote its summary"
+}
+
+# down N: stop manager N (its lcores, then its port): its NF and pktgen N
+# exit 0, no mbuf is in use, pktgen left no file of its prefix.
+down() {
+	local left
+	kill -TERM "$(pid_of "mgr$1")"
+	expect_exit "mgr$1" 30 0
+	expect_exit "fwd$1" 30 0
+	expect_exit "pg$1" 30 0
+	expect_no_mbuf_in_use "$J"
+	left=$(ls -d "$T_HUGE/${T_PREFIX}_pg$1"* "$T_RUNDIR/${T_PREFIX}_pg$1"* 2>/dev/null)
+	[ -z "$left" ] || fail "pg$1 left behind: $(echo "$left" | head -n 3 | tr '\n' ' ')"
+	ok "pg$1 left no file of its prefix"
 }
 
 # The latency percentiles of pktgen JSON $1 are there and ordered.
@@ -54,15 +77,10 @@ expect_latency_ordered() {
 	ok "latency ns: $(json_get "$1" 'j["latency_ns"]')"
 }
 
-J=$T_WORK/mgr.json
-start_mgr mgr "$J" --vdev="net_memif0,role=server,socket=$SOCK" -- --chain 1
-wait_json "$J"
-start_nf fwd "$SFWD" -r 1
-wait_mgr_polling mgr
-
 # ---- 1. synthetic: 20000 packets, 16 flows, 5000 pps
+up 1
 P1=$T_WORK/pg1.json
-pktgen pg1 --rate 5000 --count 20000 --flows 16 --json "$P1"
+pktgen 1 "$P1" --rate 5000 --count 20000 --flows 16
 grep -q '^run ' "$T_WORK/pg1.out" || fail "pg1 printed no live line"
 json_true "$P1" 'j["mode"] == "synthetic" and j["tx"] == 20000 and j["count_asked"] == 20000' ||
 	fail "pg1 did not send 20000: $(json_get "$P1" '[j["mode"], j["tx"], j["count_asked"]]')"
@@ -80,11 +98,13 @@ expect_latency_ordered "$P1"
 wait_for 10 json_true "$J" 'j["ports"][0]["rx"] >= 20000 and j["ports"][0]["tx"] >= 20000 and j["nfs"][0]["rx"] >= 20000' ||
 	fail "the manager's port/NF counters do not show 20000: $(json_get "$J" '[j["ports"], j["nfs"]]')"
 ok "the manager's port 0 and the NF carried them"
+down 1
 
-# ---- 2. pcap replay, looped, through the same manager
+# ---- 2. pcap replay, looped
 make_pcap "$T_WORK/in.pcap" 500 7
+up 2
 P2=$T_WORK/pg2.json
-pktgen pg2 --pcap "$T_WORK/in.pcap" --rate 5000 --count 3000 --json "$P2"
+pktgen 2 "$P2" --pcap "$T_WORK/in.pcap" --rate 5000 --count 3000
 json_true "$P2" 'j["mode"] == "pcap" and j["tx"] == 3000 and j["rx"] == 3000 and j["lost"] == 0' ||
 	fail "pg2: $(json_get "$P2" '[j["mode"], j["tx"], j["rx"], j["lost"]]')"
 ok "pg2: pcap of 500 frames looped to 3000, all back"
@@ -96,10 +116,12 @@ grep -q "500 frame(s), [1-9][0-9]* with the stamp appended" "$T_WORK/pg2.out" ||
 	fail "pg2 did not say how many frames get the stamp"
 ok "pg2: $(json_get "$P2" 'j["latency_ns"]["count"]') stamped, $(json_get "$P2" 'j["rx_unstamped"]') unstamped"
 expect_latency_ordered "$P2"
+down 2
 
 # ---- 3. 10 % of a measured maximum
+up 3
 P3=$T_WORK/pg3.json
-pktgen pg3 --rate-pct 10 --probe 0.5 --duration 1 --flows 4 --json "$P3"
+pktgen 3 "$P3" --rate-pct 10 --probe 0.5 --duration 1 --flows 4
 json_true "$P3" 'j["max_pps_measured"] is True and j["max_pps"] > 0 and j["rate_pct_asked"] == 10' ||
 	fail "pg3: $(json_get "$P3" '[j["max_pps_measured"], j["max_pps"], j["rate_pct_asked"]]')"
 json_true "$P3" 'abs(j["rate_pps_asked"] - j["max_pps"] / 10) <= 1' ||
@@ -110,10 +132,6 @@ json_true "$P3" '(lambda r: 0 < j["tx"] <= r * j["duration_s"] + max(r / 1000, 4
 	fail "pg3: tx $(json_get "$P3" 'j["tx"]') at $(json_get "$P3" 'j["rate_pps_asked"]') pps for $(json_get "$P3" 'j["duration_s"]') s"
 ok "pg3: max $(json_get "$P3" 'j["max_pps"]') pps measured, run at $(json_get "$P3" 'j["rate_pps_asked"]') pps, tx $(json_get "$P3" 'j["tx"]'), lost $(json_get "$P3" 'j["lost"]')"
 
-# ---- the manager stops cleanly; nothing is left
-kill -TERM "$(pid_of mgr)"
-expect_exit mgr 30 0
-expect_exit fwd 30 0
-expect_no_mbuf_in_use "$J"
+down 3
 expect_clean
 t_finish

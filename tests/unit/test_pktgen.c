@@ -72,6 +72,7 @@ opts_defaults(void **state)
 	assert_true(o.probe_s == 1.0);
 	assert_int_equal(o.yield, 1);
 	assert_int_equal(o.path_check, 1);
+	assert_int_equal(o.linger, 0);
 }
 
 static void
@@ -84,7 +85,7 @@ opts_good(void **state)
 				    "--tx-port", "1", "--rx-port", "2",
 				    "--stats-interval", "0", "--drain", "0.5",
 				    "--link-wait", "3", "--no-yield",
-				    "--no-path-check")), 0);
+				    "--no-path-check", "--linger")), 0);
 	assert_true(o.rate_pps == 10000);
 	assert_int_equal(o.size, 1518);
 	assert_int_equal(o.flows, 16);
@@ -100,6 +101,7 @@ opts_good(void **state)
 	assert_true(o.link_wait_s == 3);
 	assert_int_equal(o.yield, 0);
 	assert_int_equal(o.path_check, 0);
+	assert_int_equal(o.linger, 1);
 
 	/* "--opt=value", exponents, mix, imix, percent of the maximum */
 	assert_int_equal(parse(ARGV("--rate=1e6", "--flows=65536",
