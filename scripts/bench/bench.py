@@ -4,13 +4,15 @@
 the processes). Run by /usr/bin/python3; standard library only, except the
 plots (matplotlib, optional).
 
-  bench.py sample telemetry RUNDIR PORTS PID  -- a DPDK primary's ethdev stats
-  bench.py sample ovs CTL IFACES PID          -- OVS-DPDK's dpctl/show -s
-  bench.py sample onvm STATS_JSON PID         -- onvm-mgr's --stats-json
+  bench.py sample telemetry RUNDIR PORTS PIDS -- a DPDK primary's ethdev stats
+  bench.py sample ovs CTL IFACES PIDS          -- OVS-DPDK's dpctl/show -s
+  bench.py sample onvm STATS_JSON PIDS         -- onvm-mgr's --stats-json
       with --warm S --seconds S [--interval S] [--deadline S]: wait until
       packets flow, S of warm-up, then a sample every interval; prints one
       JSON object: pps_samples (forwarded packets per second over each
-      interval, summed over the ports' tx) and pps (their median)
+      interval, summed over the ports' tx), pps (their median) and cpu_pct
+      (the CPU time the processes PIDS, a comma list, got over the samples,
+      in % of one CPU: a busy-polling core should get about 100)
   bench.py start-times STATS_JSON NF_BIN PREFIX N CPU [NF OPTIONS...]
       start an NF N times in a row on a running manager (chain 1); prints
       JSON: per start, launch (exec) and onvm_nf_start() to first packet
@@ -39,6 +41,19 @@ XCORE_SLOW_NS = 200.0
 
 def die(msg):
     sys.exit("bench.py: " + msg)
+
+
+def cpu_ticks(pids):
+    """utime + stime of every pid (all its threads), in clock ticks."""
+    total = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def alive(pid):
@@ -144,15 +159,14 @@ def cmd_sample(argv):
     kind = args[0]
     if kind == "telemetry":
         reader = Telemetry(args[1], [int(p) for p in args[2].split(",")])
-        pid = int(args[3])
     elif kind == "ovs":
         reader = Ovs(args[1], args[2].split(","))
-        pid = int(args[3])
     elif kind == "onvm":
         reader = Onvm(args[1])
-        pid = int(args[2])
     else:
         die("unknown sampler '%s'" % kind)
+    pids = [int(p) for p in args[-1].split(",")]
+    pid = pids[0]
 
     # Until packets flow (or the deadline, or the process died).
     end = time.monotonic() + opts["--deadline"]
@@ -174,6 +188,8 @@ def cmd_sample(argv):
     # A sample per interval. The onvm reader's clock advances only when the
     # manager rewrites its file: wait for a new "time".
     samples, last = [], None
+    hz = os.sysconf("SC_CLK_TCK")
+    t_cpu, cpu0 = time.monotonic(), cpu_ticks(pids)
     stop = time.monotonic() + opts["--seconds"] + opts["--interval"] / 2
     while time.monotonic() < stop or len(samples) < 1:
         if not alive(pid):
@@ -188,6 +204,7 @@ def cmd_sample(argv):
         if time.monotonic() > stop + 10:
             break
         time.sleep(opts["--interval"] if kind != "onvm" else 0.05)
+    cpu_pct = 100.0 * (cpu_ticks(pids) - cpu0) / hz / (time.monotonic() - t_cpu)
     if not samples:
         die("%s: no sample" % kind)
     if any(x <= 0 for x in samples):
@@ -195,7 +212,7 @@ def cmd_sample(argv):
               % (kind, pid, "alive" if alive(pid) else "gone", [round(x) for x in samples]),
               file=sys.stderr)
     json.dump({"pps_samples": [round(s) for s in samples],
-               "pps": round(statistics.median(samples))}, sys.stdout)
+               "pps": round(statistics.median(samples)), "cpu_pct": round(cpu_pct)}, sys.stdout)
     print()
 
 
@@ -308,8 +325,10 @@ def cmd_report(argv):
                      "states": states_of(ok),
                      "xcore_ns": [[r["xcore_before"], r["xcore_after"]] for r in ok],
                      "loadavg": [r.get("loadavg") for r in ok],
-                     "reps": [{k: r.get(k) for k in ("rep", "pps", "pps_samples", "xcore_before",
-                                                     "xcore_after", "extra")} for r in ok]}
+                     "cpu_pct": [r.get("cpu_pct") for r in ok],
+                     "reps": [{k: r.get(k) for k in ("rep", "pps", "pps_samples", "cpu_pct",
+                                                     "xcore_before", "xcore_after", "loadavg",
+                                                     "extra")} for r in ok]}
         figures["%s.mpps" % key] = s["median"]
     skipped = {r["system"]: r["reason"] for r in recs if r["kind"] == "skip"}
     skipped_figures = {f for r in recs if r["kind"] == "skip" for f in r.get("figures", [])}
@@ -446,9 +465,12 @@ def markdown(res, plots):
           "xcore is the CPU 0 <-> CPU 1 cache-line round trip before -> after each repetition; "
           "a state is fast below %d ns, slow above; \"changed\" means it flipped during a "
           "repetition. The load average (1 min) after each repetition shows how busy the "
-          "shared host was: this benchmark alone adds about 1 to 2." % (m["interval"], XCORE_SLOW_NS), "",
-          "| system | busy cores | Mpps median | min | max | cycles/pkt | xcore ns (load avg) | state |",
-          "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+          "shared host was: this benchmark alone adds about 1 to 2. CPU %% got is the CPU time "
+          "the system's processes had during the samples (100 per busy-polling core): well "
+          "below 100 x busy cores, other work on the host took the cores from it." % (
+              m["interval"], XCORE_SLOW_NS), "",
+          "| system | busy cores | Mpps median | min | max | cycles/pkt | CPU % got | xcore ns (load avg) | state |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     order = ["testpmd", "client_server_mp", "ovs-dpdk"] + [
         "%s/%d" % (v, n) for v in m["variants"] for n in m["chains"]]
     for key in order:
@@ -458,9 +480,9 @@ def markdown(res, plots):
         r = rows.get(key)
         if r is None:
             continue
-        L.append("| %s | %d | %.2f | %.2f | %.2f | %.1f | %s | %s |" % (
+        L.append("| %s | %d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s |" % (
             r["label"], r["cores"], r["mpps"]["median"], r["mpps"]["min"], r["mpps"]["max"],
-            r["cycles_per_pkt"], ", ".join("%s->%s (%s)" % (fmt(x[0], 0), fmt(x[1], 0), fmt(la, 1))
+            r["cycles_per_pkt"], ", ".join(fmt(c, 0) for c in r["cpu_pct"]), ", ".join("%s->%s (%s)" % (fmt(x[0], 0), fmt(x[1], 0), fmt(la, 1))
                                            for x, la in zip(r["xcore_ns"], r["loadavg"])),
             states_txt(r["states"])))
     L += ["", "## Ours against the others", "",
