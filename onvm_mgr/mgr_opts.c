@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mgr_opts.h"
+#include "onvm_flow.h"
 
 const char mgr_usage[] =
 	"usage: onvm-mgr [EAL options] -- --chain SID[,SID...] [options]\n"
@@ -28,6 +29,10 @@ const char mgr_usage[] =
 	"  --nf-tx                the last NF of the chain transmits to the port itself\n"
 	"                         (net_null, net_ring ports): one cross-core hop less,\n"
 	"                         but an NF killed inside a transmit may lose that burst\n"
+	"  --flow RULE            a flow rule installed at start (repeatable):\n"
+	"                         'PROTO SRC_IP SPORT DST_IP DPORT [in PORT] chain SID[,SID...]'\n"
+	"                         e.g. 'udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3'\n"
+	"  --flow-table N         room for N flow rules (default 1048576)\n"
 	"  --help                 this text\n";
 
 enum {
@@ -45,6 +50,8 @@ enum {
 	OPT_TXD,
 	OPT_RESTART,
 	OPT_NF_TX,
+	OPT_FLOW,
+	OPT_FLOW_TABLE,
 	OPT_HELP,
 };
 
@@ -63,6 +70,8 @@ static const struct option mgr_longopts[] = {
 	{ "txd", required_argument, NULL, OPT_TXD },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "nf-tx", no_argument, NULL, OPT_NF_TX },
+	{ "flow", required_argument, NULL, OPT_FLOW },
+	{ "flow-table", required_argument, NULL, OPT_FLOW_TABLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -122,6 +131,8 @@ static int
 opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 	   size_t errlen)
 {
+	struct onvm_flow_rule rule;
+	char rerr[200];
 	unsigned long v;
 	int c, have_chain = 0;
 
@@ -132,6 +143,7 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 	o->mbuf_cache = 256;
 	o->nb_rxd = 1024;
 	o->nb_txd = 1024;
+	o->flow_table = MGR_FLOW_TABLE_DEFAULT;
 
 	optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
 	opterr = 0;
@@ -220,6 +232,26 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 					 "seconds)", optarg);
 				return -EINVAL;
 			}
+			break;
+		case OPT_FLOW:
+			if (onvm_flow_rule_parse(optarg, 1, &rule, rerr,
+						 sizeof(rerr)) < 0) {
+				snprintf(err, errlen, "bad --flow '%s': %s",
+					 optarg, rerr);
+				return -EINVAL;
+			}
+			if (o->nb_flows == MGR_MAX_FLOW_OPTS) {
+				snprintf(err, errlen, "more than %d --flow "
+					 "options", MGR_MAX_FLOW_OPTS);
+				return -EINVAL;
+			}
+			o->flow[o->nb_flows++] = optarg;
+			break;
+		case OPT_FLOW_TABLE:
+			if (num_opt("flow-table", optarg, MGR_FLOW_TABLE_MIN,
+				    MGR_FLOW_TABLE_MAX, &v, err, errlen) < 0)
+				return -EINVAL;
+			o->flow_table = (uint32_t)v;
 			break;
 		case OPT_HELP:
 			return 1;

@@ -13,6 +13,11 @@
 
 #include "onvm_chain.h"
 
+#define MGR_MAX_FLOW_OPTS 256		/* --flow options on one command line */
+#define MGR_FLOW_TABLE_DEFAULT (1U << 20)	/* rules, --flow-table */
+#define MGR_FLOW_TABLE_MIN 16
+#define MGR_FLOW_TABLE_MAX (1U << 24)
+
 struct mgr_opts {
 	struct onvm_chain chain;	/* --chain, required */
 	double stats_interval;		/* --stats-interval SEC, 0: off */
@@ -29,6 +34,9 @@ struct mgr_opts {
 	uint32_t restart_max;		/* --restart N/SEC: N tries, 0: off */
 	double restart_window;		/* ... in SEC seconds */
 	int nf_tx;			/* --nf-tx: NFs transmit to ports */
+	uint32_t flow_table;		/* --flow-table N: rules at most */
+	uint32_t nb_flows;		/* --flow RULE, repeatable: checked */
+	const char *flow[MGR_MAX_FLOW_OPTS];	/* by the parser, in argv */
 };
 
 /**

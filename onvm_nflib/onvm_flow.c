@@ -3,9 +3,15 @@
  */
 
 /* Frame -> flow classification. Every read is bounds-checked against the
- * frame length; nothing here trusts a length field of the packet. */
+ * frame length; nothing here trusts a length field of the packet. And the
+ * flow table's key and rule text (parse, format). */
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "onvm_flow.h"
 
@@ -171,4 +177,276 @@ onvm_flow_hash(const struct onvm_flow *f)
 	h ^= h >> 13;
 	h *= 0xc2b2ae35U;
 	return h ^ (h >> 16);
+}
+
+/* ---------------------------------------------------------------- keys */
+
+int
+onvm_flow_key_get(const struct onvm_flow *f, uint16_t in_port,
+		  struct onvm_flow_key *k)
+{
+	if (f->fragment || (f->kind != ONVM_FLOW_L4 && f->kind != ONVM_FLOW_IP))
+		return -1;
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, f->src, f->ip_version == 4 ? 4 : 16);
+	memcpy(k->dst, f->dst, f->ip_version == 4 ? 4 : 16);
+	k->sport = f->sport;
+	k->dport = f->dport;
+	k->in_port = in_port;
+	k->proto = f->proto;
+	k->ip_version = f->ip_version;
+	return 0;
+}
+
+uint32_t
+onvm_flow_key_hash(const struct onvm_flow_key *k)
+{
+	uint32_t h = 0x2f6b1a3dU, w;
+	int i, n = k->ip_version == 6 ? 16 : 4;
+
+	for (i = 0; i < n; i += 4) {
+		memcpy(&w, k->src + i, 4);
+		h = mix(h, w);
+		memcpy(&w, k->dst + i, 4);
+		h = mix(h, w);
+	}
+	h = mix(h, (uint32_t)k->sport << 16 | k->dport);
+	h = mix(h, (uint32_t)k->proto << 8 | k->ip_version);
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35U;
+	return h ^ (h >> 16);
+}
+
+/* ---------------------------------------------------------------- rules */
+
+#define RULE_MAX_LEN 255	/* longer input is refused */
+
+static int
+rule_proto(const char *t, uint8_t *proto)
+{
+	unsigned long v;
+
+	if (strcasecmp(t, "tcp") == 0)
+		*proto = PROTO_TCP;
+	else if (strcasecmp(t, "udp") == 0)
+		*proto = PROTO_UDP;
+	else if (strcasecmp(t, "sctp") == 0)
+		*proto = PROTO_SCTP;
+	else if (onvm_parse_uint(t, 0, 255, &v) == 0)
+		*proto = (uint8_t)v;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+rule_addr(const char *t, uint8_t *addr, uint8_t *version)
+{
+	if (inet_pton(AF_INET, t, addr) == 1)
+		*version = 4;
+	else if (inet_pton(AF_INET6, t, addr) == 1)
+		*version = 6;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+rule_port(const char *t, uint16_t *port)
+{
+	unsigned long v;
+	uint16_t p;
+
+	if (onvm_parse_uint(t, 0, 65535, &v) < 0)
+		return -EINVAL;
+	p = htons((uint16_t)v);
+	memcpy(port, &p, sizeof(p));
+	return 0;
+}
+
+static int
+rule_parse(const char *s, int with_chain, struct onvm_flow_rule *r, char *err,
+	   size_t errlen)
+{
+	static const char *const what[] = { "protocol", "source address",
+		"source port", "destination address", "destination port" };
+	const char *usage = with_chain ?
+		"PROTO SRC_IP SPORT DST_IP DPORT [in PORT] chain SID[,SID...]" :
+		"PROTO SRC_IP SPORT DST_IP DPORT [in PORT]";
+	char buf[RULE_MAX_LEN + 1], cerr[128];
+	char *tok[16], *save = NULL, *t;
+	uint8_t v_src = 0, v_dst = 0;
+	unsigned long port;
+	int n = 0, i, rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->key.in_port = ONVM_FLOW_PORT_ANY;
+	if (s == NULL || strlen(s) > RULE_MAX_LEN) {
+		snprintf(err, errlen, "rule longer than %d characters",
+			 RULE_MAX_LEN);
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	for (t = strtok_r(buf, " \t", &save); t != NULL;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (n == (int)(sizeof(tok) / sizeof(tok[0]))) {
+			snprintf(err, errlen, "too many words in rule (%s)",
+				 usage);
+			return -EINVAL;
+		}
+		tok[n++] = t;
+	}
+	for (i = 0; i < 5; i++) {
+		if (i >= n) {
+			snprintf(err, errlen, "missing %s (%s)", what[i], usage);
+			return -EINVAL;
+		}
+		switch (i) {
+		case 0:
+			rc = rule_proto(tok[0], &r->key.proto);
+			break;
+		case 1:
+			rc = rule_addr(tok[1], r->key.src, &v_src);
+			break;
+		case 2:
+			rc = rule_port(tok[2], &r->key.sport);
+			break;
+		case 3:
+			rc = rule_addr(tok[3], r->key.dst, &v_dst);
+			break;
+		default:
+			rc = rule_port(tok[4], &r->key.dport);
+			break;
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "bad %s '%s'%s", what[i], tok[i],
+				 i == 0 ? " (tcp, udp, sctp or 0..255)" :
+				 i == 1 || i == 3 ? " (IPv4 or IPv6)" :
+				 " (0..65535)");
+			return -EINVAL;
+		}
+	}
+	if (v_src != v_dst) {
+		snprintf(err, errlen, "destination address '%s' is not IPv%u "
+			 "like the source address '%s'", tok[3], v_src, tok[1]);
+		return -EINVAL;
+	}
+	r->key.ip_version = v_src;
+	if (r->key.proto != PROTO_TCP && r->key.proto != PROTO_UDP &&
+	    r->key.proto != PROTO_SCTP &&
+	    (r->key.sport != 0 || r->key.dport != 0)) {
+		snprintf(err, errlen, "port '%s' for protocol '%s', which has "
+			 "no ports (give 0)", r->key.sport ? tok[2] : tok[4],
+			 tok[0]);
+		return -EINVAL;
+	}
+	i = 5;
+	if (i < n && strcasecmp(tok[i], "in") == 0) {
+		if (i + 1 >= n) {
+			snprintf(err, errlen, "missing port after 'in'");
+			return -EINVAL;
+		}
+		if (onvm_parse_uint(tok[i + 1], 0, ONVM_MAX_PORTS - 1,
+				    &port) < 0) {
+			snprintf(err, errlen, "bad input port '%s' (0..%d)",
+				 tok[i + 1], ONVM_MAX_PORTS - 1);
+			return -EINVAL;
+		}
+		r->key.in_port = (uint16_t)port;
+		i += 2;
+	}
+	if (i < n && strcasecmp(tok[i], "chain") == 0) {
+		if (!with_chain) {
+			snprintf(err, errlen, "unexpected 'chain' (a match to "
+				 "delete has none: %s)", usage);
+			return -EINVAL;
+		}
+		if (i + 1 >= n) {
+			snprintf(err, errlen, "missing service ids after "
+				 "'chain'");
+			return -EINVAL;
+		}
+		if (onvm_chain_parse(tok[i + 1], &r->chain, cerr,
+				     sizeof(cerr)) < 0) {
+			snprintf(err, errlen, "%s", cerr);
+			return -EINVAL;
+		}
+		i += 2;
+	} else if (with_chain) {
+		if (i < n)
+			snprintf(err, errlen, "unexpected '%s' (expected %s"
+				 "'chain')", tok[i], i == 5 ? "'in' or " : "");
+		else
+			snprintf(err, errlen, "missing 'chain SID[,SID...]'");
+		return -EINVAL;
+	}
+	if (i < n) {
+		snprintf(err, errlen, "unexpected '%s' after the %s", tok[i],
+			 with_chain ? "chain" : i == 5 ? "destination port" :
+			 "input port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+onvm_flow_rule_parse(const char *s, int with_chain, struct onvm_flow_rule *r,
+		     char *err, size_t errlen)
+{
+	int rc = rule_parse(s, with_chain, r, err, errlen);
+
+	if (rc < 0) {
+		r->chain.len = 0;
+		onvm_one_line(err);
+	}
+	return rc;
+}
+
+int
+onvm_flow_rule_format(const struct onvm_flow_rule *r, char *buf, size_t len)
+{
+	const struct onvm_flow_key *k = &r->key;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], proto[8];
+	int af = k->ip_version == 6 ? AF_INET6 : AF_INET;
+	size_t off;
+	int n, i;
+
+	switch (k->proto) {
+	case PROTO_TCP:
+		strcpy(proto, "tcp");
+		break;
+	case PROTO_UDP:
+		strcpy(proto, "udp");
+		break;
+	case PROTO_SCTP:
+		strcpy(proto, "sctp");
+		break;
+	default:
+		snprintf(proto, sizeof(proto), "%u", k->proto);
+		break;
+	}
+	if (inet_ntop(af, k->src, src, sizeof(src)) == NULL ||
+	    inet_ntop(af, k->dst, dst, sizeof(dst)) == NULL)
+		return -EINVAL;
+	n = snprintf(buf, len, "%s %s %u %s %u", proto, src, ntohs(k->sport),
+		     dst, ntohs(k->dport));
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	off = (size_t)n;
+	if (k->in_port != ONVM_FLOW_PORT_ANY) {
+		n = snprintf(buf + off, len - off, " in %u", k->in_port);
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += (size_t)n;
+	}
+	for (i = 0; i < r->chain.len; i++) {
+		n = snprintf(buf + off, len - off, "%s%u",
+			     i ? "," : " chain ", r->chain.sid[i]);
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += (size_t)n;
+	}
+	return (int)off;
 }

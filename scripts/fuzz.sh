@@ -6,8 +6,8 @@
 # pure .c files: no DPDK, no meson) and run each target for N seconds.
 #
 # Usage: scripts/fuzz.sh [--seconds N] [TARGET...]
-#   TARGET: fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain (default all;
-#   the "fuzz_" may be left out). N defaults to 60.
+#   TARGET: fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
+#   (default all; the "fuzz_" may be left out). N defaults to 60.
 #
 # Everything goes to ${ONVM_BUILD_DIR:-<repo>/build}/fuzz/: the binaries,
 # the working corpus (seeded from tests/fuzz/corpus/TARGET/, kept between
@@ -21,7 +21,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain)
+ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule)
 BUILD=${ONVM_BUILD_DIR:-$ONVM_ROOT/build}
 OUT=$BUILD/fuzz
 SRC=$ONVM_ROOT/tests/fuzz
@@ -45,10 +45,10 @@ die() {
 sources() {
 	local n=$ONVM_ROOT/onvm_nflib
 	case $1 in
-	fuzz_flow) echo "$n/onvm_flow.c" ;;
+	fuzz_flow | fuzz_flow_rule) echo "$n/onvm_flow.c $n/onvm_common.c" ;;
 	fuzz_chain) echo "$n/onvm_common.c" ;;
 	fuzz_nf_args) echo "$n/onvm_args.c $n/onvm_common.c" ;;
-	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $n/onvm_common.c" ;;
+	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $n/onvm_flow.c $n/onvm_common.c" ;;
 	esac
 }
 

@@ -13,6 +13,7 @@
 
 #include "fuzz_common.h"
 #include "mgr_opts.h"
+#include "onvm_flow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -53,6 +54,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    o.restart_window <= 86400),
 			   "restart %u in %g s", o.restart_max,
 			   o.restart_window);
+		FUZZ_CHECK(o.flow_table >= MGR_FLOW_TABLE_MIN &&
+			   o.flow_table <= MGR_FLOW_TABLE_MAX, "flow_table %u",
+			   o.flow_table);
+		FUZZ_CHECK(o.nb_flows <= MGR_MAX_FLOW_OPTS, "nb_flows %u",
+			   o.nb_flows);
+		for (i = 0; i < (int)o.nb_flows; i++) {
+			struct onvm_flow_rule r;
+			char rerr[200];
+
+			FUZZ_CHECK(onvm_flow_rule_parse(o.flow[i], 1, &r, rerr,
+							sizeof(rerr)) == 0,
+				   "--flow '%s' accepted but does not parse",
+				   o.flow[i]);
+		}
 		/* the pool for the largest machine we allow */
 		pool = mgr_pool_size(ONVM_MAX_PORTS, o.nb_rxd, o.nb_txd,
 				     ONVM_MAX_MGR_LCORES, o.mbuf_cache,

@@ -71,6 +71,9 @@ MGR_OPTS = {
     "bad_ring": argv("--ring-size", "100", "--chain", "1"),
     "flag_value": argv("--quiet=1", "-x", "--chain", "1", "extra"),
     "no_value": argv("--chain"),
+    "flow": argv("--chain", "1", "--flow",
+                 "udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3", "--flow-table",
+                 "4096"),
 }
 
 NF_ARGS = {
@@ -96,6 +99,17 @@ CHAIN = {
 }
 
 
+FLOW_RULE = {
+    "udp4_chain": b"udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3",
+    "tcp6_port": b"tcp 2001:db8::1 443 2001:db8::2 5555 in 0 chain 4",
+    "match4": b"udp 10.0.0.1 1234 10.0.0.2 80",
+    "match6_port": b"sctp ::1 1 ::2 2 in 15",
+    "gre_long": b"47 10.0.0.1 0 10.0.0.2 0 chain " +
+                ",".join(str(i) for i in range(1, 17)).encode(),
+    "bad_port": b"udp 10.0.0.1 x 10.0.0.2 80 chain 2",
+}
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     shutil.rmtree(d, ignore_errors=True)
@@ -110,6 +124,7 @@ def main():
     write("fuzz_mgr_opts", MGR_OPTS.items())
     write("fuzz_nf_args", NF_ARGS.items())
     write("fuzz_chain", CHAIN.items())
+    write("fuzz_flow_rule", FLOW_RULE.items())
     return 0
 
 

@@ -67,6 +67,32 @@ defaults(void **state)
 	assert_int_equal(o.mbuf_cache, 256);
 	assert_int_equal(o.nb_rxd, 1024);
 	assert_int_equal(o.nb_txd, 1024);
+	assert_int_equal(o.flow_table, 1048576);
+	assert_int_equal(o.nb_flows, 0);
+}
+
+static void
+flow_rules(void **state)
+{
+	assert_int_equal(parse(ARGV("--chain", "1", "--flow",
+				    "udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3",
+				    "--flow", "tcp ::1 1 ::2 2 in 1 chain 4",
+				    "--flow-table", "4096")), 0);
+	assert_int_equal(o.nb_flows, 2);
+	assert_string_equal(o.flow[1], "tcp ::1 1 ::2 2 in 1 chain 4");
+	assert_int_equal(o.flow_table, 4096);
+	expect_err(parse_opt("--flow", "udp 10.0.0.1 x 10.0.0.2 80 chain 2"),
+		   "bad --flow 'udp 10.0.0.1 x 10.0.0.2 80 chain 2': bad "
+		   "source port 'x'");
+	expect_err(parse_opt("--flow", "udp 10.0.0.1 1 10.0.0.2 80"),
+		   "missing 'chain");
+	expect_err(parse(ARGV("--chain", "1", "--flow")),
+		   "option --flow needs a value");
+	expect_err(parse_opt("--flow-table", "15"), "bad value '15' for "
+		   "--flow-table");
+	expect_err(parse_opt("--flow-table", "16777217"), "--flow-table");
+	assert_int_equal(parse_opt("--flow-table", "16"), 0);
+	assert_int_equal(o.flow_table, 16);
 }
 
 static void
@@ -371,6 +397,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(chain_required),
+		cmocka_unit_test(flow_rules),
 		cmocka_unit_test(help),
 		cmocka_unit_test(unknown_and_stray),
 		cmocka_unit_test(stats_interval),
