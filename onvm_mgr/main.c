@@ -285,6 +285,7 @@ mgr_shutdown(struct mgr_ctx *ctx)
 	mgr_registry_fini(ctx);
 	mgr_ports_close(ctx);
 	mgr_stats_report(ctx, 1);
+	mgr_flow_fini(ctx);
 }
 
 int
@@ -355,7 +356,7 @@ main(int argc, char **argv)
 		mgr_check_vdevs(&ctx, argc, argv);
 	if (ctx.err[0] != '\0' || mgr_lcores_init(&ctx) < 0 ||
 	    mgr_watch_init(&ctx) < 0 || mgr_registry_init(&ctx) < 0 ||
-	    mgr_pools_create(&ctx) < 0 || mgr_ports_init(&ctx) < 0 ||
+	    mgr_flow_init(&ctx) < 0 || mgr_pools_create(&ctx) < 0 || mgr_ports_init(&ctx) < 0 ||
 	    mgr_watch_start(&ctx) < 0)
 		goto fail;
 
@@ -393,6 +394,7 @@ fail:
 	mgr_watch_stop(&ctx);
 	if (ctx.shm != NULL)
 		mgr_registry_fini(&ctx);
+	mgr_flow_fini(&ctx);
 	rte_eal_cleanup();
 	mgr_remove_prefix_files(ctx.prefix, 0);
 	fflush(stdout);

@@ -26,6 +26,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include "mgr_flow.h"
 #include "mgr_opts.h"
 #include "onvm_runtime.h"
 #include "onvm_shm.h"
@@ -60,6 +61,8 @@ struct mgr_lcore_stats {
 	uint64_t port_tx[ONVM_MAX_PORTS];
 	uint64_t port_tx_full[ONVM_MAX_PORTS];
 	uint64_t nf_ring_full[ONVM_MAX_NFS];
+	uint64_t flow_lookups;		/* packets looked up in the flow table */
+	uint64_t flow_hits;		/* ... that matched a rule */
 } __rte_cache_aligned;
 
 struct mgr_buf {
@@ -82,6 +85,7 @@ struct mgr_lcore {
 	struct mgr_buf port_buf[ONVM_MAX_PORTS];
 
 	struct mgr_lcore_stats st;
+	uint64_t *flow_hits;		/* per rule index (mgr_flow.h) */
 } __rte_cache_aligned;
 
 /* An NF death, for the stats (control path). */
@@ -108,7 +112,11 @@ struct mgr_ctx {
 	struct rte_rcu_qsbr *qsbr;	/* data lcores are its readers */
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
 
+	struct mgr_flow *flow;		/* the flow table (mgr_flow.c) */
 	pthread_mutex_t reg_lock;
+	/* per service, the RCU token of the last flip of its lookup table
+	 * (under reg_lock): the other buffer is free once it is done */
+	uint64_t lut_token[ONVM_MAX_SERVICES];
 	/* direct NF-to-NF edges (under reg_lock): the producer a slot's
 	 * in_ring had before, until it passes a quiescent point */
 	int16_t edge_prev[ONVM_MAX_NFS];

@@ -161,7 +161,7 @@ mgr_edge_want(struct mgr_ctx *ctx, uint16_t slot)
 {
 	const struct onvm_shm *shm = ctx->shm;
 	const struct onvm_nf_slot *nf = &shm->nf[slot];
-	const struct onvm_chain *c = &shm->chain;
+	const struct onvm_chain *c = onvm_chain_of(shm, shm->default_chain);
 	const struct onvm_service *prev;
 	int i;
 
@@ -294,6 +294,23 @@ mgr_nf_tx_retire(struct mgr_ctx *ctx, struct onvm_nf_slot *nf, uint16_t slot)
 	}
 }
 
+/* Publish service @p sid's lookup table for its instances now (see
+ * onvm_svc.h): fill the buffer readers do not use, from the one they do,
+ * and flip. Readers may still be in the other buffer from the last flip:
+ * wait for that grace period first (usually long over). reg_lock held. */
+static void
+mgr_svc_publish(struct mgr_ctx *ctx, uint16_t sid)
+{
+	struct onvm_service *s = &ctx->shm->svc[sid];
+	uint32_t cur = s->lut_cur & 1;
+
+	if (ctx->lut_token[sid] != 0)
+		rte_rcu_qsbr_check(ctx->qsbr, ctx->lut_token[sid], true);
+	onvm_lut_build(s->lut[cur], s->lut[cur ^ 1], s->slot, s->n);
+	__atomic_store_n(&s->lut_cur, cur ^ 1, __ATOMIC_RELEASE);
+	ctx->lut_token[sid] = rte_rcu_qsbr_start(ctx->qsbr);
+}
+
 /* Take a slot out of its service: once this returns, no data lcore will
  * enqueue to its rx ring, and the NF can drain it. Called with reg_lock
  * held. @return 0, or -ENOENT if the slot was not running. */
@@ -305,6 +322,7 @@ mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot)
 	if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) != ONVM_NF_RUNNING)
 		return -ENOENT;
 	onvm_svc_remove(&ctx->shm->svc[nf->service_id], slot);
+	mgr_svc_publish(ctx, nf->service_id);
 	__atomic_store_n(&nf->state, ONVM_NF_STOPPING, __ATOMIC_RELEASE);
 	/* No NF feeds it directly any more, nor does it feed another. */
 	mgr_edges_update(ctx);
@@ -418,6 +436,7 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	ctx->ctl_st.drop[MGR_DROP_NF_GONE] += mgr_free_mbufs(nf->in_ring);
 	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
 	onvm_svc_add(&shm->svc[req->service_id], slot);
+	mgr_svc_publish(ctx, req->service_id);
 	mgr_edges_update(ctx);
 	mgr_watch_add(ctx, slot);
 
@@ -430,24 +449,75 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	return 0;
 }
 
+/* A flow rule from an NF (onvm_nf_flow_add(), onvm_nf_flow_del()). */
+static void
+mgr_ipc_flow(struct mgr_ctx *ctx, const struct rte_mp_msg *msg,
+	     struct onvm_msg_flow_rep *rep)
+{
+	struct onvm_msg_flow req;
+
+	if (msg->len_param < (int)sizeof(req)) {
+		rep->rc = -EPROTO;
+		snprintf(rep->err, sizeof(rep->err), "short message");
+		return;
+	}
+	memcpy(&req, msg->param, sizeof(req));
+	req.text[sizeof(req.text) - 1] = '\0';
+	if (req.slot >= ctx->opts.max_nfs ||
+	    __atomic_load_n(&ctx->shm->nf[req.slot].pid, __ATOMIC_ACQUIRE) !=
+	    req.pid) {
+		rep->rc = -ENOENT;
+		snprintf(rep->err, sizeof(rep->err), "not a registered NF");
+		return;
+	}
+	if (req.op == ONVM_MSG_FLOW_ADD)
+		rep->rc = mgr_flow_rule_add(ctx, req.text, rep->err,
+					    sizeof(rep->err));
+	else
+		rep->rc = mgr_flow_rule_del(ctx, req.text, rep->err,
+					    sizeof(rep->err));
+	if (rep->rc == 0)
+		MGR_LOG(INFO, "NF %s (pid %d): flow rule %s: %s",
+			ctx->shm->nf[req.slot].name, req.pid,
+			req.op == ONVM_MSG_FLOW_ADD ? "added" : "removed",
+			req.text);
+}
+
 static int
 mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
 {
 	struct mgr_ctx *ctx = mgr_ipc_ctx;
 	struct onvm_msg_req req;
 	struct onvm_msg_rep rep;
+	struct onvm_msg_flow_rep frep;
 	struct rte_mp_msg out;
+	uint32_t hdr[2];
 
 	memset(&rep, 0, sizeof(rep));
+	memset(&frep, 0, sizeof(frep));
+	memset(&out, 0, sizeof(out));
+	snprintf(out.name, sizeof(out.name), "%s", ONVM_MP_ACTION);
+	if (msg->len_param < (int)sizeof(hdr)) {
+		rep.rc = -EPROTO;
+		goto reply;
+	}
+	memcpy(hdr, msg->param, sizeof(hdr));
+	if (hdr[1] != ONVM_SHM_VERSION) {
+		rep.rc = -EPROTO;
+		goto reply;
+	}
+	if (hdr[0] == ONVM_MSG_FLOW_ADD || hdr[0] == ONVM_MSG_FLOW_DEL) {
+		/* Not under reg_lock: the flow table has a lock of its own. */
+		mgr_ipc_flow(ctx, msg, &frep);
+		out.len_param = sizeof(frep);
+		memcpy(out.param, &frep, sizeof(frep));
+		return rte_mp_reply(&out, peer);
+	}
 	if (msg->len_param < (int)sizeof(req)) {
 		rep.rc = -EPROTO;
 		goto reply;
 	}
 	memcpy(&req, msg->param, sizeof(req));
-	if (req.shm_version != ONVM_SHM_VERSION) {
-		rep.rc = -EPROTO;
-		goto reply;
-	}
 	pthread_mutex_lock(&ctx->reg_lock);
 	switch (req.op) {
 	case ONVM_MSG_REGISTER:
@@ -473,8 +543,6 @@ mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);
 reply:
-	memset(&out, 0, sizeof(out));
-	snprintf(out.name, sizeof(out.name), "%s", ONVM_MP_ACTION);
 	out.len_param = sizeof(rep);
 	memcpy(out.param, &rep, sizeof(rep));
 	return rte_mp_reply(&out, peer);
@@ -503,6 +571,8 @@ mgr_registry_init(struct mgr_ctx *ctx)
 	}
 	shm = mz->addr;
 	memset(shm, 0, sizeof(*shm));
+	for (i = 0; i < ONVM_MAX_SERVICES; i++)
+		memset(shm->svc[i].lut, ONVM_LUT_NONE, sizeof(shm->svc[i].lut));
 	ctx->shm = shm;
 
 	off = rte_mbuf_dynfield_register(&meta_desc);
@@ -528,7 +598,6 @@ mgr_registry_init(struct mgr_ctx *ctx)
 	shm->meta_offset = off;
 	shm->ring_size = ctx->opts.ring_size;
 	shm->nb_ports = ctx->nb_ports;
-	shm->chain = ctx->opts.chain;
 	shm->flags = ctx->opts.nf_tx ? ONVM_F_NF_TX : 0;
 	shm->tsc_hz = rte_get_tsc_hz();
 	shm->mgr_pid = getpid();
@@ -588,7 +657,8 @@ mgr_nb_nfs(struct mgr_ctx *ctx)
 int
 mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len)
 {
-	const struct onvm_chain *c = &ctx->shm->chain;
+	const struct onvm_chain *c = onvm_chain_of(ctx->shm,
+						   onvm_default_chain_id(ctx->shm));
 	size_t off = 0;
 	int ready = 1;
 	uint8_t i;

@@ -3,7 +3,8 @@
  */
 
 /* The manager's data path, one loop per data lcore:
- *  1. rx bursts from its port queues -> the first service of the chain;
+ *  1. rx bursts from its port queues -> classified (flow table, else the
+ *     default chain) -> the first service of the packet's chain;
  *  2. bursts from its NFs' tx rings -> the next hop of each verdict;
  *  3. flush per-destination buffers in bursts: NF rx rings, port tx queues.
  * Burst-based, lock-free, allocation-free, syscall-free. Every mbuf leaves
@@ -19,21 +20,35 @@
 
 #define MGR_PREFETCH 3
 
-/* A flow hash for picking among several instances: the NIC's RSS hash if
- * it gave one, else our own over the 5-tuple (onvm_flow.c). Computed once
- * per packet and kept in the mbuf for the hops after. */
+/* A packet's flow hash, for the flow table and for picking among a
+ * service's instances: onvm_flow_key_hash() of its 5-tuple, or
+ * onvm_flow_hash() of what it has (non-IP, fragments, truncated headers).
+ * Computed at most once per packet: at arrival if the flow table has rules
+ * or the first service has several instances, else at the first hop that
+ * does. Kept in m->hash.rss, flagged RTE_MBUF_F_RX_RSS_HASH; a NIC's own
+ * RSS hash is cleared at arrival, since every packet of a flow must be
+ * hashed alike whatever path it takes. */
+static inline uint32_t
+mgr_hash_set(struct rte_mbuf *m, const struct onvm_flow *f,
+	     const struct onvm_flow_key *k)
+{
+	m->hash.rss = k != NULL ? onvm_flow_key_hash(k) : onvm_flow_hash(f);
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return m->hash.rss;
+}
+
 static uint32_t
 mgr_flow_hash(struct rte_mbuf *m)
 {
 	struct onvm_flow f;
+	struct onvm_flow_key k;
 
 	if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 		return m->hash.rss;
 	onvm_flow_parse(rte_pktmbuf_mtod(m, const uint8_t *),
 			rte_pktmbuf_data_len(m), &f);
-	m->hash.rss = onvm_flow_hash(&f);
-	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
-	return m->hash.rss;
+	return mgr_hash_set(m, &f, onvm_flow_key_get(&f, ONVM_FLOW_PORT_ANY,
+						     &k) == 0 ? &k : NULL);
 }
 
 static inline void
@@ -131,20 +146,99 @@ mgr_flush(struct mgr_ctx *ctx, struct mgr_lcore *lc)
 	lc->dirty_port = 0;
 }
 
-/* Packets from a port start at position 0 of the default chain. */
+/* Classify a burst from @p port: chain[i] is the chain id of pkts[i], a
+ * rule's or the default @p def. One parse and one hash per packet serve
+ * the lookup and, later, the choice of instances (mgr_flow_hash()). With
+ * rules that name an input port, a miss is looked up again without the
+ * port: the same hash, so the same bucket. */
+static void
+mgr_classify(struct mgr_ctx *ctx, struct mgr_lcore *lc, struct rte_mbuf **pkts,
+	     uint16_t n, uint16_t port, uint16_t def, uint16_t *chain)
+{
+	const struct mgr_flow *fl = ctx->flow;
+	struct onvm_flow_key keys[ONVM_BURST];
+	const void *kp[ONVM_BURST];
+	hash_sig_t sig[ONVM_BURST];
+	void *data[ONVM_BURST];
+	uint8_t at[ONVM_BURST];
+	struct onvm_flow f;
+	uint64_t hit = 0;
+	uint16_t i, j, nk = 0, nm;
+	int by_port = __atomic_load_n(&fl->nb_port_rules,
+				      __ATOMIC_RELAXED) != 0;
+
+	for (i = 0; i < n && i < MGR_PREFETCH; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + MGR_PREFETCH < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + MGR_PREFETCH],
+						       void *));
+		chain[i] = def;
+		onvm_flow_parse(rte_pktmbuf_mtod(pkts[i], const uint8_t *),
+				rte_pktmbuf_data_len(pkts[i]), &f);
+		if (onvm_flow_key_get(&f, by_port ? port : ONVM_FLOW_PORT_ANY,
+				      &keys[nk]) < 0) {
+			mgr_hash_set(pkts[i], &f, NULL);
+			continue;
+		}
+		sig[nk] = mgr_hash_set(pkts[i], &f, &keys[nk]);
+		kp[nk] = &keys[nk];
+		at[nk++] = (uint8_t)i;
+	}
+	if (nk == 0)
+		return;
+	lc->st.flow_lookups += nk;
+	if (rte_hash_lookup_with_hash_bulk_data(fl->h, kp, sig, nk, &hit,
+						data) < 0)
+		return;
+	for (nm = 0, j = 0; j < nk; j++) {
+		if (hit & (UINT64_C(1) << j)) {
+			chain[at[j]] = MGR_FLOW_CHAIN(data[j]);
+			lc->flow_hits[MGR_FLOW_IDX(data[j])]++;
+			lc->st.flow_hits++;
+		} else if (by_port) {
+			/* again, as a rule for any port */
+			keys[j].in_port = ONVM_FLOW_PORT_ANY;
+			kp[nm] = &keys[j];
+			sig[nm] = sig[j];
+			at[nm++] = at[j];
+		}
+	}
+	if (nm == 0 || rte_hash_lookup_with_hash_bulk_data(fl->h, kp, sig, nm,
+							   &hit, data) < 0)
+		return;
+	for (j = 0; j < nm; j++)
+		if (hit & (UINT64_C(1) << j)) {
+			chain[at[j]] = MGR_FLOW_CHAIN(data[j]);
+			lc->flow_hits[MGR_FLOW_IDX(data[j])]++;
+			lc->st.flow_hits++;
+		}
+}
+
+/* Packets from a port start at position 0 of their chain: a flow rule's,
+ * else the default. */
 static void
 mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 	    uint16_t q)
 {
 	struct rte_mbuf *pkts[ONVM_BURST];
-	const struct onvm_chain *c = &ctx->shm->chain;
+	uint16_t chain[ONVM_BURST];
+	const struct onvm_shm *shm = ctx->shm;
 	struct onvm_pkt_meta *meta;
-	uint16_t i, n;
+	uint16_t i, n, def;
 
 	n = rte_eth_rx_burst(port, q, pkts, ONVM_BURST);
 	if (n == 0)
 		return;
 	lc->st.port_rx[port] += n;
+	def = onvm_default_chain_id(shm);
+	for (i = 0; i < n; i++)
+		pkts[i]->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
+	if (__atomic_load_n(&ctx->flow->nb_rules, __ATOMIC_RELAXED) != 0)
+		mgr_classify(ctx, lc, pkts, n, port, def, chain);
+	else
+		for (i = 0; i < n; i++)
+			chain[i] = def;
 	for (i = 0; i < n && i < MGR_PREFETCH; i++)
 		rte_prefetch0(onvm_pkt_meta(pkts[i]));
 	for (i = 0; i < n; i++) {
@@ -155,8 +249,8 @@ mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 		meta->chain_pos = 0;
 		meta->dest = 0;
 		meta->in_port = port;
-		meta->chain_id = 0;
-		mgr_to_nf(ctx, lc, pkts[i], c->sid[0]);
+		meta->chain_id = chain[i];
+		mgr_to_nf(ctx, lc, pkts[i], onvm_chain_of(shm, chain[i])->sid[0]);
 	}
 }
 
@@ -165,7 +259,6 @@ static void
 mgr_from_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
 {
 	struct rte_mbuf *pkts[ONVM_BURST];
-	const struct onvm_chain *c = &ctx->shm->chain;
 	struct onvm_pkt_meta *meta;
 	uint16_t i, n, dest;
 	uint8_t pos;
@@ -180,7 +273,8 @@ mgr_from_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
 		meta = onvm_pkt_meta(pkts[i]);
 		dest = meta->dest;
 		pos = meta->chain_pos;
-		switch (onvm_route(c, meta->action, &dest, &pos, meta->in_port,
+		switch (onvm_route(onvm_chain_of(ctx->shm, meta->chain_id),
+				   meta->action, &dest, &pos, meta->in_port,
 				   ctx->nb_ports)) {
 		case ONVM_HOP_SERVICE:
 			meta->action = ONVM_ACT_NEXT;

@@ -72,6 +72,10 @@ mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
 		}
 		for (j = 0; j < ctx->opts.max_nfs; j++)
 			t->st.nf_ring_full[j] += s->nf_ring_full[j];
+		t->st.flow_lookups += __atomic_load_n(&s->flow_lookups,
+						      __ATOMIC_RELAXED);
+		t->st.flow_hits += __atomic_load_n(&s->flow_hits,
+						   __ATOMIC_RELAXED);
 	}
 	/* --nf-tx: what NFs sent to ports themselves (a departed NF's
 	 * counts are in ctl_st already). */
@@ -112,11 +116,65 @@ mgr_rate(uint64_t now, uint64_t then, double secs)
 	return secs > 0 && now >= then ? (now - then) / secs : 0;
 }
 
+/* The chains in use, with how many rules (and the default) name each. */
+static void
+mgr_json_chains(struct mgr_ctx *ctx, FILE *f)
+{
+	const struct mgr_flow *fl = ctx->flow;
+	const struct onvm_chain *c;
+	const char *sep = "";
+	uint32_t refs;
+	int id, i;
+
+	pthread_mutex_lock(&ctx->flow->lock);
+	for (id = 0; id < ONVM_MAX_CHAINS; id++) {
+		refs = fl->chain_refs[id];
+		if (refs == 0)
+			continue;
+		c = &ctx->shm->chains[id];
+		fprintf(f, "%s\n    {\"id\": %d, \"refs\": %u, \"sids\": [", sep,
+			id, refs);
+		for (i = 0; i < c->len; i++)
+			fprintf(f, "%s%u", i ? ", " : "", c->sid[i]);
+		fprintf(f, "]}");
+		sep = ",";
+	}
+	pthread_mutex_unlock(&ctx->flow->lock);
+	if (*sep)
+		fprintf(f, "\n  ");
+}
+
+/* A service's instances: slot, instance id, packets received, and the
+ * share of its lookup table each holds (of ONVM_LUT_SIZE). */
+static void
+mgr_json_instances(struct mgr_ctx *ctx, FILE *f, const struct onvm_service *s,
+		   uint16_t n)
+{
+	const uint8_t *lut = s->lut[__atomic_load_n(&s->lut_cur,
+						    __ATOMIC_ACQUIRE) & 1];
+	const struct onvm_nf_slot *nf;
+	unsigned int share, e;
+	uint16_t j, slot;
+
+	for (j = 0; j < n; j++) {
+		slot = s->slot[j];
+		nf = &ctx->shm->nf[slot];
+		for (share = 0, e = 0; e < ONVM_LUT_SIZE; e++)
+			share += lut[e] == slot;
+		fprintf(f, "%s{\"slot\": %u, \"instance\": %u, \"pid\": %d"
+			", \"rx\": %" PRIu64 ", \"lut_share\": %u}",
+			j ? ", " : "", slot, nf->instance_id, nf->pid,
+			__atomic_load_n(&nf->nf.rx, __ATOMIC_RELAXED),
+			n == 1 ? ONVM_LUT_SIZE : share);
+	}
+}
+
 static int
 mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 	       double elapsed, int final)
 {
 	const struct onvm_shm *shm = ctx->shm;
+	const struct onvm_chain *def;
 	char tmp[PATH_MAX];
 	const char *sep = "";
 	FILE *f;
@@ -131,9 +189,18 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 		"  \"file_prefix\": \"%s\",\n  \"chain\": [", elapsed,
 		final ? "true" : "false", mgr_state_names[shm->mgr_state],
 		ctx->prefix);
-	for (i = 0; i < shm->chain.len; i++)
-		fprintf(f, "%s%u", i ? ", " : "", shm->chain.sid[i]);
-	fprintf(f, "],\n  \"ports\": [");
+	def = onvm_chain_of(shm, onvm_default_chain_id(shm));
+	for (i = 0; i < def->len; i++)
+		fprintf(f, "%s%u", i ? ", " : "", def->sid[i]);
+	fprintf(f, "],\n  \"default_chain_id\": %u,\n  \"chains\": [",
+		onvm_default_chain_id(shm));
+	mgr_json_chains(ctx, f);
+	fprintf(f, "],\n  \"flows\": {\"rules\": %u, \"port_rules\": %u"
+		", \"capacity\": %u, \"lookups\": %" PRIu64 ", \"hits\": %"
+		PRIu64 "},\n  \"ports\": [",
+		__atomic_load_n(&ctx->flow->nb_rules, __ATOMIC_RELAXED),
+		__atomic_load_n(&ctx->flow->nb_port_rules, __ATOMIC_RELAXED),
+		ctx->flow->capacity, t->st.flow_lookups, t->st.flow_hits);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		const char *name = ctx->port_name[i];
 
@@ -190,6 +257,8 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 		for (j = 0; j < n; j++)
 			fprintf(f, "%s%u", j ? ", " : "",
 				shm->nf[s->slot[j]].instance_id);
+		fprintf(f, "], \"detail\": [");
+		mgr_json_instances(ctx, f, s, n);
 		fprintf(f, "]}");
 		sep = ",";
 	}

@@ -366,7 +366,7 @@ fail:
 	return NULL;
 }
 
-static int
+int
 nf_manager_alive(const struct onvm_nf *nf)
 {
 	return kill(nf->shm->mgr_pid, 0) == 0 || errno != ESRCH;

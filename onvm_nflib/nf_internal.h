@@ -69,6 +69,7 @@ struct onvm_nf {
 	uint64_t stuck_qs;
 	uint64_t stuck_cycles;
 
+	char flow_err[200];		/* why the last flow rule call failed */
 	uint64_t start_ns;		/* entry to onvm_nf_start() */
 	int shared_cpu;			/* another NF runs on our CPU */
 	void *data;
@@ -87,5 +88,8 @@ int nf_housekeeping(struct onvm_nf *nf, uint64_t tsc);
 
 /* Ask the manager to stop sending to us. @return 0, or -errno. */
 int nf_leave_service(struct onvm_nf *nf);
+
+/* Does the manager's process still exist? */
+int nf_manager_alive(const struct onvm_nf *nf);
 
 #endif /* NF_INTERNAL_H */

@@ -158,7 +158,6 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 {
 	struct onvm_nf_counters *c = &nf->slot->nf;
 	struct onvm_nf_held *h = &nf->slot->held;
-	const struct onvm_chain *ch = &nf->shm->chain;
 	struct rte_mbuf *dir[ONVM_BURST], *mgr[ONVM_BURST], *out[ONVM_BURST];
 	uint16_t out_port[ONVM_BURST], gport[ONVM_BURST];
 	struct onvm_pkt_meta *meta;
@@ -174,8 +173,9 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		dest = meta->dest;
 		pos = meta->chain_pos;
 		switch (meta->action == ONVM_ACT_DROP ? ONVM_HOP_DROP :
-			onvm_route(ch, meta->action, &dest, &pos,
-				   meta->in_port, nf->nb_ports)) {
+			onvm_route(onvm_chain_of(nf->shm, meta->chain_id),
+				   meta->action, &dest, &pos, meta->in_port,
+				   nf->nb_ports)) {
 		case ONVM_HOP_SERVICE:
 			if (d_slot < 0 && dest != d_sid) {
 				d_sid = dest;

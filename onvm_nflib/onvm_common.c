@@ -122,6 +122,104 @@ onvm_svc_add(struct onvm_service *s, uint16_t slot)
 	return 0;
 }
 
+/* A slot's Maglev permutation: entry j is (offset + j * skip) % M. M is
+ * prime, so any skip in 1 .. M-1 visits every entry once. */
+static uint32_t
+lut_mix(uint32_t x, uint32_t seed)
+{
+	x ^= seed;
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	return x ^ (x >> 16);
+}
+
+void
+onvm_lut_build(const uint8_t *cur, uint8_t *next, const uint16_t *slots,
+	       uint16_t n)
+{
+	uint32_t count[ONVM_LUT_NONE] = { 0 }, target[ONVM_LUT_NONE];
+	uint32_t excess[ONVM_LUT_NONE] = { 0 }, off[ONVM_MAX_INSTANCES];
+	uint32_t skip[ONVM_MAX_INSTANCES], pos[ONVM_MAX_INSTANCES];
+	uint32_t need[ONVM_MAX_INSTANCES], q, r, e, left, i, j;
+	uint16_t s[ONVM_MAX_INSTANCES], t;
+	uint8_t member[ONVM_LUT_NONE] = { 0 }, o;
+
+	if (n > ONVM_MAX_INSTANCES)
+		n = ONVM_MAX_INSTANCES;
+	/* Sorted by slot: the result depends on the set, not its order. */
+	for (i = 0; i < n; i++) {
+		t = slots[i];
+		for (j = i; j > 0 && s[j - 1] > t; j--)
+			s[j] = s[j - 1];
+		s[j] = t;
+		member[t & 0xff] = 1;
+	}
+	/* What stays where it is. */
+	for (e = 0; e < ONVM_LUT_SIZE; e++) {
+		o = cur[e];
+		if (o != ONVM_LUT_NONE && member[o]) {
+			next[e] = o;
+			count[o]++;
+		} else {
+			next[e] = ONVM_LUT_NONE;
+		}
+	}
+	if (n == 0)
+		return;
+	/* Shares: M / n each, and one more for the M % n slots that hold
+	 * the most now (fewest moves). */
+	q = ONVM_LUT_SIZE / n;
+	r = ONVM_LUT_SIZE % n;
+	for (i = 0; i < n; i++)
+		target[s[i]] = q;
+	for (i = 0; i < r; i++) {
+		uint16_t best = UINT16_MAX;
+
+		for (j = 0; j < n; j++)
+			if (target[s[j]] == q &&
+			    (best == UINT16_MAX || count[s[j]] > count[best]))
+				best = s[j];
+		target[best] = q + 1;
+	}
+	left = 0;
+	for (i = 0; i < n; i++) {
+		t = s[i];
+		excess[t] = count[t] > target[t] ? count[t] - target[t] : 0;
+		need[i] = count[t] < target[t] ? target[t] - count[t] : 0;
+		left += need[i];
+		off[i] = lut_mix(t, 0x9e3779b9U) % ONVM_LUT_SIZE;
+		skip[i] = lut_mix(t, 0x85ebca6bU) % (ONVM_LUT_SIZE - 1) + 1;
+		pos[i] = 0;
+	}
+	/* Maglev's round: each slot short of its share takes the next entry
+	 * of its permutation that is free or held beyond a share. */
+	while (left > 0) {
+		for (i = 0; i < n && left > 0; i++) {
+			if (need[i] == 0)
+				continue;
+			for (; pos[i] < ONVM_LUT_SIZE; pos[i]++) {
+				e = (uint32_t)((off[i] + (uint64_t)pos[i] *
+						skip[i]) % ONVM_LUT_SIZE);
+				o = next[e];
+				if (o == ONVM_LUT_NONE)
+					break;
+				if (excess[o] > 0) {
+					excess[o]--;
+					break;
+				}
+			}
+			if (pos[i] == ONVM_LUT_SIZE)	/* cannot happen */
+				return;
+			next[e] = (uint8_t)s[i];
+			pos[i]++;
+			need[i]--;
+			left--;
+		}
+	}
+}
+
 int
 onvm_svc_remove(struct onvm_service *s, uint16_t slot)
 {

@@ -26,6 +26,7 @@
  * EAL options given before "--" are added and win over those defaults.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -153,6 +154,73 @@ int onvm_parse_service_id(const char *s, uint16_t *sid);
 
 /** Highest valid service id; 0 is reserved. */
 #define ONVM_MAX_SERVICE_ID 63
+
+/**
+ * @name Flow rules
+ *
+ * The manager sends each flow (5-tuple, optionally with its input port)
+ * along the chain of its rule, else along the default chain. An NF can add
+ * and remove rules while it runs. The text of a rule is
+ *
+ *     PROTO SRC_IP SPORT DST_IP DPORT [in PORT] chain SID[,SID...]
+ *
+ * e.g. "udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3": PROTO is tcp, udp, sctp
+ * or a number (ports 0 for protocols without ports), addresses IPv4 or
+ * IPv6. A match, to remove a rule, is the same without " chain ...".
+ * Each call is a round trip to the manager (tens to hundreds of
+ * microseconds): call them from a tick or between bursts, not per packet.
+ * Rules stay when the NF leaves or dies; remove yours before you stop.
+ * @{
+ */
+
+/** A packet's flow, as a rule names it. */
+struct onvm_pkt_flow {
+	uint8_t ip_version;	/**< 4 or 6 */
+	uint8_t proto;		/**< IP protocol */
+	uint16_t sport;		/**< host order; 0 for protocols without ports */
+	uint16_t dport;
+	uint8_t src[16];	/**< IPv4 in the first 4 bytes */
+	uint8_t dst[16];
+};
+
+/**
+ * The flow of @p pkt (Ethernet, up to two VLAN tags, IPv4 or IPv6 with
+ * extension headers, TCP, UDP, SCTP ports).
+ * @return 0; -EINVAL if no rule can match it (not IP, a fragment, headers
+ *   cut short): such packets always take the default chain.
+ */
+int onvm_pkt_flow_get(const struct rte_mbuf *pkt, struct onvm_pkt_flow *f);
+
+/**
+ * The match of @p f as rule text ("udp 10.0.0.1 1234 10.0.0.2 80").
+ * @return its length, or -ENOSPC if @p len is too short (64 is enough
+ *   for IPv4, 100 for IPv6).
+ */
+int onvm_pkt_flow_str(const struct onvm_pkt_flow *f, char *buf, size_t len);
+
+/**
+ * Add a flow rule. A rule with the same match replaces it (atomically).
+ * Packets already on their way finish the chain they started.
+ * @return 0; -EINVAL for a bad rule (or an input port the manager lacks);
+ *   -ENOSPC when the manager's flow table is full (or all chain ids are
+ *   used); -ETIMEDOUT, -ENOTCONN if the manager did not answer. On error
+ *   onvm_nf_flow_error() says why in one line.
+ */
+int onvm_nf_flow_add(struct onvm_nf *nf, const char *rule);
+
+/**
+ * Remove the rule of a match ("PROTO SRC_IP SPORT DST_IP DPORT [in PORT]").
+ * @return 0; -EINVAL for a bad match; -ENOENT if no rule has it; -ETIMEDOUT,
+ *   -ENOTCONN as onvm_nf_flow_add().
+ */
+int onvm_nf_flow_del(struct onvm_nf *nf, const char *match);
+
+/** Why the last onvm_nf_flow_add() or onvm_nf_flow_del() failed ("" if
+ * it did not): one line, e.g. "flow table full (1048576 rules; see
+ * --flow-table)". */
+const char *onvm_nf_flow_error(const struct onvm_nf *nf);
+
+/** @} */
 
 #ifdef __cplusplus
 }

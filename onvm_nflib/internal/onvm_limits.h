@@ -12,6 +12,8 @@
 #define ONVM_MAX_SERVICES 64	/* service ids 1 .. ONVM_MAX_SERVICES - 1 */
 #define ONVM_MAX_INSTANCES 16	/* live instances per service */
 #define ONVM_MAX_CHAIN 16	/* services in one chain */
+#define ONVM_MAX_CHAINS 256	/* chain ids 0 .. 255 (a power of two) */
+#define ONVM_LUT_SIZE 2039	/* Maglev table per service (M, a prime) */
 #define ONVM_MAX_PORTS 16	/* ports the manager drives */
 #define ONVM_MAX_MGR_LCORES 16	/* manager data-path lcores */
 #define ONVM_BURST 32		/* packets per burst, everywhere */

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "onvm_flow.h"
 #include "onvm_limits.h"
 
 #define ONVM_MP_ACTION "onvm_ctl"
@@ -20,7 +21,11 @@ enum onvm_msg_op {
 	ONVM_MSG_REGISTER = 1,
 	ONVM_MSG_UNREGISTER = 2,
 	ONVM_MSG_QUIESCE = 3,		/* take me out of my service */
+	ONVM_MSG_FLOW_ADD = 4,		/* struct onvm_msg_flow: add a rule */
+	ONVM_MSG_FLOW_DEL = 5,		/* ... remove the rule of a match */
 };
+
+/* Every request starts with these two words; the rest depends on op. */
 
 struct onvm_msg_req {
 	uint32_t op;			/* enum onvm_msg_op */
@@ -39,6 +44,21 @@ struct onvm_msg_rep {
 	int32_t rc;			/* 0 or -errno */
 	uint16_t slot;
 	uint16_t instance_id;
+};
+
+/* ONVM_MSG_FLOW_ADD and ONVM_MSG_FLOW_DEL: a rule's or a match's text
+ * (mgr_flow.h); the manager's answer is struct onvm_msg_flow_rep. */
+struct onvm_msg_flow {
+	uint32_t op;
+	uint32_t shm_version;
+	int32_t pid;
+	uint16_t slot;			/* the asking NF's */
+	char text[ONVM_FLOW_TEXT_LEN];
+};
+
+struct onvm_msg_flow_rep {
+	int32_t rc;			/* 0 or -errno */
+	char err[200];			/* one line when rc < 0 */
 };
 
 #endif /* ONVM_MSG_H */

@@ -12,12 +12,16 @@
  *
  * Writers and order:
  *  - the manager's control path (registration, liveness, shutdown) writes
- *    the header, the chain, the service table and the control half of each
- *    NF slot, under the manager's registry lock;
+ *    the header, the service table and the control half of each NF slot,
+ *    under the manager's registry lock; the chain table and the default
+ *    chain id under its flow lock (onvm_mgr/mgr_flow.c);
  *  - an NF writes only the counters of its own slot (`nf`), from its one
  *    thread;
- *  - the manager's data lcores read the chain, the service table and slot
- *    states without locks (see onvm_svc.h for the publication order).
+ *  - the manager's data lcores and the NFs read the chains, the service
+ *    table and slot states without locks (see onvm_svc.h for the
+ *    publication order). A chain entry is written in full before its id
+ *    is published (default_chain, a flow rule), and reused only long after
+ *    it was last published (see mgr_flow.c).
  * State words are read with __atomic_load_n(ACQUIRE) and written with
  * __atomic_store_n(RELEASE). */
 
@@ -35,7 +39,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 4
+#define ONVM_SHM_VERSION 5
 
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
@@ -152,9 +156,28 @@ struct onvm_shm {
 	char pool_ops[RTE_MEMPOOL_OPS_NAMESIZE];
 	char pool_name[RTE_MAX_NUMA_NODES][RTE_MEMPOOL_NAMESIZE];
 
-	struct onvm_chain chain;	/* the default chain */
+	/* Chains by id: a packet's metadata names its chain (chain_id),
+	 * chosen when it arrives (a flow rule's, else the default) and kept
+	 * to the end. Chain 0 is the default at start; --flow rules and
+	 * onvm_nf_flow_add() add others; a new default takes a new id. */
+	uint16_t default_chain;		/* id of the default chain */
+	struct onvm_chain chains[ONVM_MAX_CHAINS];
 	struct onvm_service svc[ONVM_MAX_SERVICES];
 	struct onvm_nf_slot nf[ONVM_MAX_NFS];
 };
+
+/** The chain of a packet's chain id (masked: any id reads a valid entry). */
+static inline const struct onvm_chain *
+onvm_chain_of(const struct onvm_shm *shm, uint16_t chain_id)
+{
+	return &shm->chains[chain_id & (ONVM_MAX_CHAINS - 1)];
+}
+
+/** The id of the default chain, for packets that match no rule. */
+static inline uint16_t
+onvm_default_chain_id(const struct onvm_shm *shm)
+{
+	return __atomic_load_n(&shm->default_chain, __ATOMIC_ACQUIRE);
+}
 
 #endif /* ONVM_SHM_H */

@@ -112,16 +112,36 @@ remove_keeps_others(void **state)
 	assert_int_equal(onvm_svc_add(&s, 50), -ENOSPC);
 }
 
+/* An empty service as the manager sets it up: no instance, no table. */
+static void
+svc_init(struct onvm_service *s)
+{
+	memset(s, 0, sizeof(*s));
+	memset(s->lut, ONVM_LUT_NONE, sizeof(s->lut));
+}
+
+/* What the manager does after each change: fill the other table, flip. */
+static void
+svc_publish(struct onvm_service *s)
+{
+	uint32_t cur = s->lut_cur & 1;
+
+	onvm_lut_build(s->lut[cur], s->lut[cur ^ 1], s->slot, s->n);
+	s->lut_cur = cur ^ 1;
+}
+
 static void
 pick_empty(void **state)
 {
 	struct onvm_service s;
 
-	memset(&s, 0, sizeof(s));
+	svc_init(&s);
 	assert_int_equal(onvm_svc_pick(&s, 0), -1);
 	assert_int_equal(onvm_svc_pick(&s, 12345), -1);
 	assert_int_equal(onvm_svc_add(&s, 7), 0);
+	svc_publish(&s);
 	assert_int_equal(onvm_svc_remove(&s, 7), 0);
+	svc_publish(&s);
 	assert_int_equal(onvm_svc_pick(&s, 12345), -1);
 }
 
@@ -131,8 +151,9 @@ pick_single(void **state)
 	struct onvm_service s;
 	uint32_t h;
 
-	memset(&s, 0, sizeof(s));
+	svc_init(&s);
 	assert_int_equal(onvm_svc_add(&s, 9), 0);
+	svc_publish(&s);
 	for (h = 0; h < 1000; h++)
 		assert_int_equal(onvm_svc_pick(&s, h * 2654435761u), 9);
 	assert_int_equal(onvm_svc_pick(&s, UINT32_MAX), 9);
@@ -146,10 +167,13 @@ pick_deterministic(void **state)
 	uint32_t h;
 	int a, b;
 
-	memset(&s, 0, sizeof(s));
+	svc_init(&s);
 	assert_int_equal(onvm_svc_add(&s, 4), 0);
+	svc_publish(&s);
 	assert_int_equal(onvm_svc_add(&s, 5), 0);
+	svc_publish(&s);
 	assert_int_equal(onvm_svc_add(&s, 6), 0);
+	svc_publish(&s);
 
 	for (h = 0; h < 3000; h++) {
 		/* same flow hash, same instance; always a live one */
@@ -162,11 +186,21 @@ pick_deterministic(void **state)
 	/* and the flows are spread over every instance */
 	assert_true(seen[4] > 0 && seen[5] > 0 && seen[6] > 0);
 
-	/* after a removal, no flow goes to the removed instance */
-	assert_int_equal(onvm_svc_remove(&s, 5), 0);
-	for (h = 0; h < 3000; h++) {
-		a = onvm_svc_pick(&s, h * 2654435761u);
-		assert_true(a == 4 || a == 6);
+	/* after a removal, no flow goes to the removed instance, and only
+	 * its flows move */
+	{
+		int before[3000];
+
+		for (h = 0; h < 3000; h++)
+			before[h] = onvm_svc_pick(&s, h * 2654435761u);
+		assert_int_equal(onvm_svc_remove(&s, 5), 0);
+		svc_publish(&s);
+		for (h = 0; h < 3000; h++) {
+			a = onvm_svc_pick(&s, h * 2654435761u);
+			assert_true(a == 4 || a == 6);
+			if (before[h] != 5)
+				assert_int_equal(a, before[h]);
+		}
 	}
 }
 
