@@ -235,9 +235,10 @@ start_nf() {
 	start_bg "$name" "$bin" "$@" --file-prefix "$T_PREFIX"
 }
 
-# Wait until NAME's log says the manager polls ports (or fail).
+# Wait until NAME's log says the manager polls ports (or fail); not its
+# "waiting for service(s) ... before polling ports".
 wait_mgr_polling() {
-	wait_for 30 grep -q "polling ports" "$T_WORK/$1.err" ||
+	wait_for 30 grep -q "; polling ports" "$T_WORK/$1.err" ||
 		fail "$1 did not start polling ports within 30 s"
 	ok "$1 polls ports"
 }
