@@ -336,7 +336,6 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		goto fail;
 	}
 	nf_tx_setup(nf);
-	nf->chain_pos = onvm_chain_find(&nf->shm->chain, nf->service_id);
 	/* Run without an lcore id: NFs on one CPU share the EAL's lcore id,
 	 * and may share the manager's; so any mempool use of ours (--nf-tx,
 	 * onvm_nf_pool()) goes past the per-lcore caches, never into one that

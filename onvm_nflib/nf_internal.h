@@ -38,7 +38,6 @@ struct onvm_nf {
 	struct rte_ring *in;		/* from the NF before us, directly */
 	struct rte_mempool *pool;	/* the manager's (first) packet pool */
 	unsigned int eal_lcore;		/* our EAL lcore id (we run without) */
-	int chain_pos;			/* our service's place on the chain */
 	uint16_t slot_idx;
 	uint16_t service_id;
 	uint16_t instance_id;

@@ -453,24 +453,32 @@ onvm_nf_poll(struct onvm_nf *nf, onvm_burst_handler_t handler)
 uint16_t
 onvm_nf_inject(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct onvm_nf_counters *c;
+	struct onvm_nf_counters *cnt;
+	const struct onvm_chain *c;
 	struct onvm_pkt_meta *m;
 	unsigned int sent;
-	uint16_t i;
+	uint16_t i, def;
+	int pos;
 
 	if (nf == NULL || n == 0)
 		return 0;
+	/* Made here, so on the default chain as it is now: after our
+	 * service's place on it, or at its end if we are not on it. */
+	def = onvm_default_chain_id(nf->shm);
+	c = onvm_chain_of(nf->shm, def);
+	pos = onvm_chain_find(c, nf->service_id);
+	if (pos < 0)
+		pos = c->len - 1;
 	for (i = 0; i < n; i++) {
 		m = onvm_pkt_meta(pkts[i]);
-		if (m->action == ONVM_ACT_NEXT && nf->chain_pos >= 0)
-			m->chain_pos = (uint8_t)nf->chain_pos;
-		else if (m->action == ONVM_ACT_NEXT)
-			m->chain_pos = (uint8_t)(nf->shm->chain.len - 1);
+		m->chain_id = def;
+		if (m->action == ONVM_ACT_NEXT)
+			m->chain_pos = (uint8_t)pos;
 	}
 	/* Our tx ring: we are its one producer, this is our thread. */
 	sent = rte_ring_sp_enqueue_burst(nf->tx, (void **)pkts, n, NULL);
-	c = &nf->slot->nf;
-	__atomic_store_n(&c->injected, c->injected + sent, __ATOMIC_RELAXED);
+	cnt = &nf->slot->nf;
+	__atomic_store_n(&cnt->injected, cnt->injected + sent, __ATOMIC_RELAXED);
 	return (uint16_t)sent;
 }
 

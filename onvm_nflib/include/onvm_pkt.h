@@ -47,7 +47,8 @@ struct onvm_pkt_meta {
 	uint8_t chain_pos; /**< index in the chain of the service it is at */
 	uint16_t dest;     /**< service id (TONF) or port id (OUT) */
 	uint16_t in_port;  /**< port the packet arrived on */
-	uint16_t chain_id; /**< 0: the default chain */
+	uint16_t chain_id; /**< the chain it follows, chosen at arrival (a
+			    *   flow rule's, else the default); kept to the end */
 };
 
 /** Offset of the metadata field; set when the NF attaches. */
@@ -63,8 +64,9 @@ onvm_pkt_meta(struct rte_mbuf *pkt)
 
 /**
  * Set the metadata of a packet an NF made itself (see onvm_nf_inject()):
- * default verdict, the default chain, arrived on port @p in_port (the port
- * a NEXT verdict at the end of the chain pairs with).
+ * default verdict, the default chain (onvm_nf_inject() sets its id and the
+ * NF's place on it), arrived on port @p in_port (the port a NEXT verdict
+ * at the end of the chain pairs with).
  */
 static inline void
 onvm_pkt_init(struct rte_mbuf *pkt, uint16_t in_port)
