@@ -16,7 +16,9 @@
 #  - pktgen lost nothing but what the manager counted as dropped (here:
 #    nothing); the table holds the --flow rule and the second classifier's;
 #    after the second classifier leaves too, only the --flow rule;
-# then the manager stops with no mbuf in use. Nothing is asserted about time.
+# then the manager stops with no mbuf in use, and pktgen (--linger: a memif
+# peer must not leave while the manager polls) after it. Nothing is
+# asserted about time.
 
 . "$(dirname "$0")/lib.sh"
 t_setup
@@ -59,7 +61,7 @@ wait_mgr_polling mgr
 
 start_bg pg "$PKTGEN" --no-pci -l 1 --file-prefix="${T_PREFIX}_pg" \
 	--log-level=lib.eal:notice --vdev="net_memif0,role=client,socket=$SOCK" \
-	-- --rate 8000 --flows 8 --drain 5 --stats-interval 0 \
+	-- --rate 8000 --flows 8 --drain 5 --linger --stats-interval 0 \
 	--json "$T_WORK/pg.json"
 
 # The --flow rule from the first packet; the classifier's rule over IPC.
@@ -91,9 +93,11 @@ svc_rx_grows 2
 wait_for 30 json_true "$J" 'j["flows"]["rules"] == 2' ||
 	fail "expected 2 rules: $(json_get "$J" 'j["flows"]')"
 
-kill -INT "$(pid_of pg)"
-expect_exit pg 60 0
+# pktgen stops sending, drains, writes its summary and lingers until the
+# manager has gone (a memif peer must not leave while the manager polls).
 P=$T_WORK/pg.json
+kill -INT "$(pid_of pg)"
+wait_for 60 test -f "$P" || fail "pktgen wrote no summary: $(last_err pg)"
 json_true "$P" 'j["tx"] > 0' || fail "pktgen sent nothing: $(cat "$P")"
 drops=$(json_get "$J" 'sum(v for k, v in j["drops"].items())')
 json_true "$P" "j['lost'] <= $drops" ||
@@ -110,6 +114,7 @@ kill -INT "$(pid_of mgr)"
 expect_exit mgr 30 0
 expect_exit fwd2 30 0
 expect_exit fwd3 30 0
+expect_exit pg 30 0
 expect_no_mbuf_in_use "$J"
 expect_clean
 t_finish

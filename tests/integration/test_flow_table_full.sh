@@ -11,7 +11,7 @@
 #    added, then the manager refuses with -ENOSPC and the classifier says
 #    once, in one line, that the table is full; the table holds 16 rules,
 #    the other flows stay on the default chain and nothing is lost;
-# then the manager stops with no mbuf in use.
+# then the manager stops with no mbuf in use, and pktgen after it.
 
 . "$(dirname "$0")/lib.sh"
 t_setup
@@ -44,11 +44,13 @@ start_nf cls "$CLASSIFIER" -r 1 --chain 2
 start_nf fwd2 "$SFWD" -r 2
 wait_mgr_polling mgr
 
-run_fg pg "$PKTGEN" --no-pci -l 1 --file-prefix="${T_PREFIX}_pg" \
+# --linger: pktgen writes its summary, then waits for the manager to go
+# first (a memif peer must not leave while the manager polls).
+start_bg pg "$PKTGEN" --no-pci -l 1 --file-prefix="${T_PREFIX}_pg" \
 	--log-level=lib.eal:notice --vdev="net_memif0,role=client,socket=$SOCK" \
-	-- --rate 10000 --count 6400 --flows 64 --drain 5 --stats-interval 0 \
-	--json "$T_WORK/pg.json"
-[ "$T_RC" -eq 0 ] || fail "pktgen exited with status $T_RC: $(last_err pg)"
+	-- --rate 10000 --count 6400 --flows 64 --drain 5 --linger \
+	--stats-interval 0 --json "$T_WORK/pg.json"
+wait_for 60 test -f "$T_WORK/pg.json" || fail "pktgen wrote no summary: $(last_err pg)"
 json_true "$T_WORK/pg.json" 'j["lost"] == 0 and j["tx"] == 6400' ||
 	fail "pktgen: $(json_get "$T_WORK/pg.json" '[j["tx"], j["rx"], j["lost"]]')"
 ok "pktgen: 6400 packets of 64 flows, none lost"
@@ -77,6 +79,7 @@ wait_for 30 json_true "$J" 'j["flows"]["rules"] == 1' ||
 kill -INT "$(pid_of mgr)"
 expect_exit mgr 30 0
 expect_exit fwd2 30 0
+expect_exit pg 30 0
 expect_no_mbuf_in_use "$J"
 expect_clean
 t_finish
