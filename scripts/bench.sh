@@ -271,6 +271,11 @@ skip() {
 	say "SKIPPED $sys: $why"
 }
 
+# "1 NF", "N NFs"
+nfs() {
+	if [ "$1" -eq 1 ]; then echo "1 NF"; else echo "$1 NFs"; fi
+}
+
 # CPU 0 <-> CPU 1 round trip, ns (median of 21 batches).
 xcore() {
 	local r
@@ -587,66 +592,86 @@ run_ours_throughput() {
 	stop_ours "$name" "$p" "$stats"
 	xa=$(xcore)
 	[[ $FINAL == "{"* ]] || FINAL=null
-	throughput "$v" "$n" "$v, $n NF$([ "$n" -gt 1 ] && echo s)" 2 "$rep" "$xb" "$xa" "$res" "$FINAL"
+	throughput "$v" "$n" "$v, $(nfs "$n")" 2 "$rep" "$xb" "$xa" "$res" "$FINAL"
 }
 
-# pktgen NAME PREFIX SOCK JSON ARGS...: one onvm-pktgen run on FWD_CPU, the
-# memif client of the manager's port. Returns its exit status.
-pktgen() {
-	local name=$1 p=$2 sock=$3 json=$4 rc=0
-	shift 4
-	PREFIXES+=("$p")
+# pktgen_run VARIANT CHAIN MGR_OPTS NF_OPTS NAME JSON ARGS...: a manager
+# with one net_memif port (the server) and the chain, then one onvm-pktgen
+# on FWD_CPU (the client) with ARGS. pktgen lingers after its summary and
+# the manager stops first: in DPDK 22.11 the side that still polls a memif
+# whose peer left can crash (nfs/pktgen/README.md). So a manager per pktgen
+# run. Returns 0 if JSON was written.
+pktgen_run() {
+	local v=$1 n=$2 mopts=$3 nopts=$4 name=$5 json=$6 p=onvmb-$1-lat-$$ pg pgpid end
+	local stats=$LOGS/$5.json sock=$TMPD/memif-$$.sock ok=1
+	shift 6
+	pg=$p-pg
+	PREFIXES+=("$pg")
 	rm -f "$json"
-	timeout -k 5 120 "$PKTGEN" -l "$FWD_CPU" --no-pci --file-prefix="$p" \
-		--log-level=lib.eal:notice --vdev="net_memif0,role=client,socket=$sock" \
-		-- --size "$SIZE" --burst "$BURST" --flows 1 --stats-interval 0 --json "$json" "$@" \
-		</dev/null >"$LOGS/$name.out" 2>"$LOGS/$name.err" || rc=$?
-	[ $rc -eq 0 ] || check "$name: onvm-pktgen" 1 "exit status $rc: $(tail -n 1 "$LOGS/$name.err")"
-	prefix_clean "$name: onvm-pktgen" "$p" 0
-	return $rc
+	FINAL=null
+	if start_ours "$name" "$p" "$n" "$stats" \
+		"--vdev=net_memif0,role=server,socket=$sock" "$mopts" "$nopts"; then
+		start_bg "$name-pktgen" "$PKTGEN" -l "$FWD_CPU" --no-pci --file-prefix="$pg" \
+			--log-level=lib.eal:notice --vdev="net_memif0,role=client,socket=$sock" \
+			-- --size "$SIZE" --burst "$BURST" --flows 1 --stats-interval 0 \
+			--json "$json" --linger "$@"
+		pgpid=$BG_PID
+		# the path check may wait 2 x 10 s for the link and a first packet
+		end=$((EPOCHSECONDS + LAT_SECONDS + 40))
+		while [ ! -s "$json" ] && kill -0 "$pgpid" 2>/dev/null && [ "$EPOCHSECONDS" -lt "$end" ]; do
+			sleep 0.1
+		done
+		if [ -s "$json" ]; then
+			ok=0
+		else
+			check "$name: onvm-pktgen" 1 "no JSON: $(tail -n 1 "$LOGS/$name-pktgen.err")"
+		fi
+		if ! kill -0 "$MGR_PID" 2>/dev/null; then
+			check "$name: onvm-mgr alive through the pktgen run" 1 \
+				"it exited: $(tail -n 2 "$LOGS/$name-mgr.err" | tr '\n' ' ')"
+		fi
+		stop_ours "$name" "$p" "$stats"
+		exited "$name: onvm-pktgen" "$pgpid" 10 0
+	else
+		stop_ours "$name" "$p" "$stats"
+	fi
+	prefix_clean "$name: onvm-pktgen" "$pg" 0
+	return $ok
 }
 
 # run_ours_latency VARIANT CHAIN MGR_OPTS NF_OPTS: pktgen flat out first
 # (its maximum through this chain), then each load of LAT_PCTS, reps times.
 run_ours_latency() {
-	local v=$1 n=$2 mopts=$3 nopts=$4 name=$1-lat-c$2 p=onvmb-$1-lat-$$ pct rep max
-	local stats=$LOGS/$1-lat-c$2.json sock=$TMPD/memif-$1-c$2.sock js xb xa
-	FINAL=null
-	if start_ours "$name" "$p" "$n" "$stats" \
-		"--vdev=net_memif0,role=server,socket=$sock" "$mopts" "$nopts"; then
-		js=$LOGS/$name-probe.pg.json
-		if pktgen "$name-probe" "$p-pg" "$sock" "$js" --duration "$PROBE_SECONDS" --drain 1 &&
-			max=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rx_pps"])' "$js") &&
-			awk -v m="$max" 'BEGIN { exit !(m > 0) }'; then
-			record "{\"kind\": \"probe\", \"system\": \"$v\", \"chain\": $n, \"max_pps\": $max, \"pg\": $(tr '\n' ' ' <"$js")}"
-			say "$(printf '%-22s' "$v, $n NF$([ "$n" -gt 1 ] && echo s)") pktgen's maximum through the chain: $(awk -v p="$max" 'BEGIN { printf "%.3f", p / 1e6 }') Mpps"
-			for pct in "${LAT_PCTS[@]}"; do
-				for rep in $(seq 1 "$reps"); do
-					kill -0 "$MGR_PID" 2>/dev/null || break 2
-					js=$LOGS/$name-$pct-r$rep.pg.json
-					xb=$(xcore)
-					pktgen "$name-$pct-r$rep" "$p-pg" "$sock" "$js" --rate-pct "$pct" \
-						--max-pps "$max" --duration "$LAT_SECONDS" --drain 1 || continue
-					xa=$(xcore)
-					record "{\"kind\": \"latency\", \"system\": \"$v\", \"chain\": $n, \"pct\": $pct, \"rep\": $rep, \"xcore_before\": $xb, \"xcore_after\": $xa, \"loadavg\": $(cut -d' ' -f1 /proc/loadavg), \"pg\": $(tr '\n' ' ' <"$js")}"
-					"$PY" -c '
+	local v=$1 n=$2 mopts=$3 nopts=$4 name=$1-lat-c$2 pct rep max js xb xa
+	local label
+	label="$v, $(nfs "$n")"
+	js=$LOGS/$name-probe.pg.json
+	if ! pktgen_run "$v" "$n" "$mopts" "$nopts" "$name-probe" "$js" \
+		--duration "$PROBE_SECONDS" --drain 1 ||
+		! max=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rx_pps"])' "$js") ||
+		! awk -v m="$max" 'BEGIN { exit !(m > 0) }'; then
+		check "$name: pktgen's maximum" 1 "no packet came back flat out; logs $LOGS/$name-probe*"
+		return 0
+	fi
+	record "{\"kind\": \"probe\", \"system\": \"$v\", \"chain\": $n, \"max_pps\": $max, \"pg\": $(tr '\n' ' ' <"$js")}"
+	say "$(printf '%-22s' "$label") pktgen's maximum through the chain: $(awk -v p="$max" 'BEGIN { printf "%.3f", p / 1e6 }') Mpps"
+	for pct in "${LAT_PCTS[@]}"; do
+		for rep in $(seq 1 "$reps"); do
+			js=$LOGS/$name-$pct-r$rep.pg.json
+			xb=$(xcore)
+			pktgen_run "$v" "$n" "$mopts" "$nopts" "$name-$pct-r$rep" "$js" --rate-pct "$pct" \
+				--max-pps "$max" --duration "$LAT_SECONDS" --drain 1 || continue
+			xa=$(xcore)
+			record "{\"kind\": \"latency\", \"system\": \"$v\", \"chain\": $n, \"pct\": $pct, \"rep\": $rep, \"xcore_before\": $xb, \"xcore_after\": $xa, \"loadavg\": $(cut -d' ' -f1 /proc/loadavg), \"pg\": $(tr '\n' ' ' <"$js")}"
+			"$PY" -c '
 import json, sys
 j = json.load(open(sys.argv[1])); l = j["latency_ns"]
 print("bench: %-22s %3s %% of max: %9.0f pps, lost %.2f %%, latency us p50 %s p99 %s p99.9 %s; xcore %s -> %s ns" % (
     sys.argv[2], sys.argv[3], j["rx_pps"], j["loss_pct"],
     *["%.1f" % (l[k] / 1e3) if l[k] is not None else "-" for k in ("p50", "p99", "p999")],
-    sys.argv[4], sys.argv[5]))' "$js" "$v, $n NF$([ "$n" -gt 1 ] && echo s)" "$pct" "$xb" "$xa"
-				done
-			done
-		else
-			check "$name: pktgen's maximum" 1 "no packet came back flat out; logs $LOGS/$name-probe.*"
-		fi
-		if ! kill -0 "$MGR_PID" 2>/dev/null; then
-			check "$name: onvm-mgr alive through the pktgen runs" 1 \
-				"it exited: $(tail -n 2 "$LOGS/$name-mgr.err" | tr '\n' ' ')"
-		fi
-	fi
-	stop_ours "$name" "$p" "$stats"
+    sys.argv[4], sys.argv[5]))' "$js" "$label" "$pct" "$xb" "$xa"
+		done
+	done
 }
 
 # run_ours_start VARIANT MGR_OPTS NF_OPTS: START_RUNS NF starts in a row on
