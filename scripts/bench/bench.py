@@ -324,7 +324,9 @@ def cmd_report(argv):
             problems.append("%s: no throughput figure" % key)
             continue
         s = mmm([r["pps"] / 1e6 for r in ok])
+        used = [r["cpu_pct"] / 100.0 * hz / r["pps"] for r in ok if r.get("cpu_pct")]
         rows[key] = {"mpps": s, "cycles_per_pkt": cycles(s["median"] * 1e6),
+                     "used_cycles_per_pkt": mmm(used) if used else None,
                      "cores": rs[0]["cores"], "label": rs[0]["label"],
                      "states": states_of(ok),
                      "xcore_ns": [[r["xcore_before"], r["xcore_after"]] for r in ok],
@@ -484,10 +486,13 @@ def markdown(res, plots):
           "a repetition. The load average (1 min) after each repetition shows how busy the "
           "shared host was: this benchmark alone adds about 1 to 2. CPU %% got is the CPU time "
           "the system's processes had during the samples (100 per busy-polling core): well "
-          "below 100 x busy cores, other work on the host took the cores from it." % (
+          "below 100 x busy cores, other work on the host took the cores from it. "
+          "used cycles/pkt = CPU %% got / 100 x TSC Hz / pps: the CPU cycles the system "
+          "actually spent per packet, over all its cores (idle polling included); on a shared "
+          "host it varies much less than Mpps (median, min-max over the repetitions)." % (
               m["interval"], XCORE_SLOW_NS, XCORE_BUSY_NS), "",
-          "| system | busy cores | Mpps median | min | max | cycles/pkt | CPU % got | xcore ns (load avg) | state |",
-          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+          "| system | busy cores | Mpps median | min | max | cycles/pkt | CPU % got | used cycles/pkt | xcore ns (load avg) | state |",
+          "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     order = ["testpmd", "client_server_mp", "ovs-dpdk"] + [
         "%s/%d" % (v, n) for v in m["variants"] for n in m["chains"]]
     for key in order:
@@ -497,9 +502,11 @@ def markdown(res, plots):
         r = rows.get(key)
         if r is None:
             continue
-        L.append("| %s | %d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s |" % (
+        u = r["used_cycles_per_pkt"]
+        L.append("| %s | %d | %.2f | %.2f | %.2f | %.1f | %s | %s | %s | %s |" % (
             r["label"], r["cores"], r["mpps"]["median"], r["mpps"]["min"], r["mpps"]["max"],
-            r["cycles_per_pkt"], ", ".join(fmt(c, 0) for c in r["cpu_pct"]), ", ".join("%s->%s (%s)" % (fmt(x[0], 0), fmt(x[1], 0), fmt(la, 1))
+            r["cycles_per_pkt"], ", ".join(fmt(c, 0) for c in r["cpu_pct"]),
+            "-" if u is None else "%.0f (%.0f-%.0f)" % (u["median"], u["min"], u["max"]), ", ".join("%s->%s (%s)" % (fmt(x[0], 0), fmt(x[1], 0), fmt(la, 1))
                                            for x, la in zip(r["xcore_ns"], r["loadavg"])),
             states_txt(r["states"])))
     L += ["", "## Ours against the others", "",
