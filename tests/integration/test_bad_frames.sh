@@ -7,7 +7,9 @@
 # and IPv6 headers, IPv6 extension-header chains running past the end, cut
 # TCP and UDP headers, VLAN tags with nothing after, stacks of tags, and
 # random garbage, in through net_pcap0, chain 1,2 where service 1 has two
-# instances (so the manager classifies and hashes every frame):
+# instances (so the manager classifies and hashes every frame), and flow
+# rules (one for an input port) so that every frame is also looked up in
+# the flow table; the rules name the default chain, so the path stays:
 #  - the manager and the NFs survive and stop cleanly;
 #  - every frame is transmitted or counted as a drop, and the frames that
 #    came out are input frames, unchanged;
@@ -137,7 +139,9 @@ read -r COUNT min max <"$T_WORK/gen.out"
 ok "input: $COUNT malformed frames of $min..$max bytes"
 
 start_mgr mgr "$J" --vdev="net_pcap0,rx_pcap=$IN" --vdev="net_pcap1,tx_pcap=$OUT" \
-	-- --chain 1,2 --ring-size 4096 --max-nfs 4
+	-- --chain 1,2 --ring-size 4096 --max-nfs 4 \
+	--flow "tcp 10.0.0.1 1 10.0.0.2 2 chain 1,2" \
+	--flow "udp 2001:db8::1 1 2001:db8::2 2 in 0 chain 1,2"
 wait_json "$J"
 # Both instances of service 1 before service 2: the manager polls once the
 # chain is complete, so every frame meets two instances and is hashed.
@@ -154,6 +158,9 @@ wait_for 30 json_true "$J" "j['ports'][0]['rx'] == $COUNT and j['ports'][1]['tx'
 	fail "not every frame was sent or counted: $(json_get "$J" '[j["ports"], j["drops"]]')"
 ok "port 0 received $COUNT; sent $(json_get "$J" 'j["ports"][1]["tx"]'), drops $(json_get "$J" 'j["drops"]')"
 log "service 1's instances received $(json_get "$J" '[n["rx"] for n in j["nfs"] if n["service"] == 1]') frame(s)"
+json_true "$J" 'j["flows"]["rules"] == 2 and j["flows"]["port_rules"] == 1 and j["flows"]["lookups"] > 0' ||
+	fail "the frames were not looked up in the flow table: $(json_get "$J" 'j["flows"]')"
+ok "flow table: $(json_get "$J" 'j["flows"]') (frames without a 5-tuple are not looked up)"
 for nf in mgr nf1a nf1b nf2; do
 	pid_alive "$(pid_of $nf)" || fail "$nf died"
 done
