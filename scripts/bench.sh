@@ -237,6 +237,7 @@ if want csmp; then
 fi
 
 TSC_HZ=$("$XCORE" --tsc-hz | awk '{ print $2 }')
+GIT_REV=$(git -C "$ONVM_ROOT" describe --always --dirty 2>/dev/null || echo '?')
 
 # ---------------------------------------------------------------- helpers
 
@@ -836,7 +837,7 @@ cat >"$OUT/meta.json" <<EOF
  "cpus": $(jstr "$(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"),
  "dpdk": $(jstr "$(pkg-config --modversion libdpdk 2>/dev/null || echo '?')"),
  "ovs": $(jstr "${ovs_ver:-OVS not installed}"),
- "git": $(jstr "$(git -C "$ONVM_ROOT" describe --always --dirty 2>/dev/null || echo '?')"),
+ "git": $(jstr "$GIT_REV"),
  "pid": $$, "tsc_hz": $TSC_HZ, "mode": "$MODE", "reps": $reps, "seconds": $seconds, "warm": $WARM,
  "interval": $INTERVAL, "size": $SIZE, "burst": $BURST, "main_cpu": $MAIN_CPU, "fwd_cpu": $FWD_CPU,
  "variants": [$(printf '"%s",' "${vnames[@]}" | sed 's/,$//')], "variant_opts": [$variant_json],
