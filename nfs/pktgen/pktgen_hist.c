@@ -185,6 +185,14 @@ pg_result_json(FILE *f, const struct pg_result *r)
 		json_str(f, r->pcap);
 	else
 		fputs("null", f);
+	if (!r->nf)
+		fputs(", \"nf\": null", f);
+	else if (r->nf_to != 0)
+		fprintf(f, ", \"nf\": {\"service\": %u, \"instance\": %u, "
+			"\"to\": %u}", r->nf_service, r->nf_instance, r->nf_to);
+	else
+		fprintf(f, ", \"nf\": {\"service\": %u, \"instance\": %u, "
+			"\"to\": null}", r->nf_service, r->nf_instance);
 	fprintf(f, ",\n \"tx\": %" PRIu64 ", \"rx\": %" PRIu64
 		", \"tx_bytes\": %" PRIu64 ", \"rx_bytes\": %" PRIu64 ",\n",
 		r->tx, r->rx, r->tx_bytes, r->rx_bytes);

@@ -32,6 +32,7 @@ enum pg_proto { PG_PROTO_UDP, PG_PROTO_TCP, PG_PROTO_MIX };
 #define PG_MAX_FRAME (PG_MAX_SIZE - PG_FCS_LEN)	/* 1514 bytes in an mbuf */
 #define PG_MAX_FLOWS 65536	/* the flow id is 16 bits in the stamp */
 #define PG_MAX_BURST 512
+#define PG_MAX_SID 63		/* service ids, as onvm's ONVM_MAX_SERVICE_ID */
 
 struct pg_opts {
 	double rate_pps;	/* --rate; 0: flat out (or --rate-pct) */
@@ -54,6 +55,8 @@ struct pg_opts {
 	int yield;		/* 0 with --no-yield: never give the CPU up */
 	int path_check;		/* 0 with --no-path-check */
 	int linger;		/* --linger: wait for the peer to leave first */
+	int nf;			/* --nf: an NF of the manager, no port */
+	uint16_t to_sid;	/* --to; 0: the next service of the chain */
 };
 
 extern const char pg_usage[];
@@ -65,6 +68,25 @@ extern const char pg_usage[];
  */
 int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err,
 		  size_t errlen);
+
+/**
+ * Which mode a command line asks for: 1 for an NF (--nf among pktgen's
+ * options: after the first "--", or anywhere if there is none), 0 for a
+ * DPDK primary of its own. -EINVAL if --nf is among the EAL options, before
+ * "--" (the NF library would hand it to the EAL).
+ */
+int pg_nf_mode(int argc, char **argv);
+
+/**
+ * NF mode: copy into @p out (argc + 1 slots) argv[0] and pktgen's own
+ * options, the arguments the NF library leaves to the NF: everything after
+ * the first "--" (or after argv[0] if there is none) except the library's
+ * -r SID, -n ID, --tag NAME and --file-prefix P (the same rules as
+ * onvm_nf_start()), so they can be checked before the EAL starts.
+ *
+ * @return the number of arguments in @p out; out[that] is NULL.
+ */
+int pg_nf_app_args(int argc, char **argv, char **out);
 
 /** Replace control characters in @p s with '?': one-line errors. */
 void pg_one_line(char *s);
@@ -440,7 +462,10 @@ struct pg_result {
 	uint16_t burst;
 	unsigned int lcores;
 	uint64_t tsc_hz;
-	int interrupted;		/* stopped by a signal */
+	int interrupted;		/* stopped by a signal (or the manager) */
+	int nf;				/* NF mode */
+	uint16_t nf_service, nf_instance; /* NF mode: ours */
+	uint16_t nf_to;			/* NF mode: --to; 0: the chain's next */
 	uint64_t lat_count;		/* packets with a latency */
 	uint64_t lat_min, lat_p50, lat_p90, lat_p99, lat_p999, lat_max;
 	double lat_mean;

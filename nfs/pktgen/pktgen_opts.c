@@ -15,8 +15,16 @@
 
 const char pg_usage[] =
 	"usage: onvm-pktgen [EAL options] -- [options]\n"
-	"  (EAL: give --no-pci and the port, e.g. --vdev=net_memif0,role=client,\n"
-	"  socket=PATH; the file prefix is onvm-pktgen unless --file-prefix says)\n"
+	"       onvm-pktgen [EAL options --] --nf -r SID [-n ID] [--tag NAME]\n"
+	"                   [--file-prefix P] [--to SID] [options]\n"
+	"  A DPDK primary of its own (first form): give the EAL --no-pci and the\n"
+	"  port, e.g. --vdev=net_memif0,role=client,socket=PATH; the file prefix is\n"
+	"  onvm-pktgen unless --file-prefix says. As an NF (--nf): service SID of\n"
+	"  the onvm-mgr on file prefix P (default onvm); no port of its own.\n"
+	"  --nf                  run as an NF: inject the frames into the chain and\n"
+	"                        measure those that come back to service SID\n"
+	"  --to SID              with --nf: send the frames to service SID (default:\n"
+	"                        the next service after SID on the chain)\n"
 	"  --rate PPS            packets per second (default: flat out)\n"
 	"  --rate-pct P          P % (0..100] of the maximum: the packets per second\n"
 	"                        received in a flat-out phase first, or --max-pps\n"
@@ -32,20 +40,21 @@ const char pg_usage[] =
 	"                        neither: until Ctrl-C)\n"
 	"  --pcap FILE           replay FILE's Ethernet frames, looping, instead of\n"
 	"                        synthetic ones; the stamp is appended where it fits\n"
-	"  --tx-port P           port to send on (default 0)\n"
-	"  --rx-port P           port to receive on (default 0)\n"
+	"  --tx-port P           port to send on (default 0; not with --nf)\n"
+	"  --rx-port P           port to receive on (default 0; not with --nf)\n"
 	"  --burst N             packets per burst, 1..512 (default 32)\n"
 	"  --json PATH           write the final summary to PATH as JSON\n"
 	"  --stats-interval SEC  a live line every SEC seconds (default 1; 0: off)\n"
 	"  --drain SEC           after sending, wait up to SEC for late packets (default 1)\n"
 	"  --link-wait SEC       wait up to SEC for the ports' link, then as long again\n"
-	"                        for a first packet to come back (default 10)\n"
+	"                        for a first packet to come back (default 10; with\n"
+	"                        --nf: only the latter)\n"
 	"  --no-path-check       start at once after link up, without waiting for a\n"
 	"                        packet to come back (for a path that drops all)\n"
 	"  --linger              after the summary, keep the port open without polling\n"
 	"                        it until its link goes down (stop onvm-mgr first) or\n"
 	"                        a signal: a memif peer then never sees us leave while\n"
-	"                        it polls\n"
+	"                        it polls (not with --nf)\n"
 	"  --no-yield            never yield the CPU when idle (a core of its own)\n"
 	"  --help                this text\n";
 
@@ -71,6 +80,8 @@ enum {
 	OPT_NO_YIELD,
 	OPT_NO_PATH_CHECK,
 	OPT_LINGER,
+	OPT_NF,
+	OPT_TO,
 	OPT_HELP,
 };
 
@@ -96,6 +107,8 @@ static const struct option pg_longopts[] = {
 	{ "no-yield", no_argument, NULL, OPT_NO_YIELD },
 	{ "no-path-check", no_argument, NULL, OPT_NO_PATH_CHECK },
 	{ "linger", no_argument, NULL, OPT_LINGER },
+	{ "nf", no_argument, NULL, OPT_NF },
+	{ "to", required_argument, NULL, OPT_TO },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -169,6 +182,7 @@ static int
 opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 {
 	int c, have_size = 0, have_rate = 0, have_proto = 0, have_flows = 0;
+	int have_port = 0;
 	uint64_t v;
 
 	memset(o, 0, sizeof(*o));
@@ -263,6 +277,7 @@ opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 				o->tx_port = (uint16_t)v;
 			else
 				o->rx_port = (uint16_t)v;
+			have_port = 1;
 			break;
 		case OPT_BURST:
 			if (parse_uint(optarg, 1, PG_MAX_BURST, &v) < 0)
@@ -302,6 +317,15 @@ opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 		case OPT_LINGER:
 			o->linger = 1;
 			break;
+		case OPT_NF:
+			o->nf = 1;
+			break;
+		case OPT_TO:
+			if (parse_uint(optarg, 1, PG_MAX_SID, &v) < 0)
+				return bad(err, errlen, "to", optarg,
+					   "a service id, 1..63");
+			o->to_sid = (uint16_t)v;
+			break;
 		case OPT_HELP:
 			return 1;
 		case ':':
@@ -320,6 +344,16 @@ opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 		return -EINVAL;
 	}
 
+	if (o->to_sid != 0 && !o->nf) {
+		snprintf(err, errlen, "--to goes with --nf (pktgen as an NF "
+			 "of the chain)");
+		return -EINVAL;
+	}
+	if (o->nf && (have_port || o->linger)) {
+		snprintf(err, errlen, "--nf has no port of its own: no "
+			 "--tx-port, --rx-port or --linger with it");
+		return -EINVAL;
+	}
 	if (have_rate && o->rate_pct > 0) {
 		snprintf(err, errlen, "--rate and --rate-pct exclude each other");
 		return -EINVAL;
@@ -363,6 +397,63 @@ opts_parse(int argc, char **argv, struct pg_opts *o, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The NF library's options, as onvm_nf_start() reads them after "--". */
+static int
+nf_lib_opt(const char *arg, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int
+pg_nf_mode(int argc, char **argv)
+{
+	int i, dd = argc, eal = 0, ours = 0;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			dd = i;
+			break;
+		}
+	for (i = 1; i < argc; i++) {
+		if (i == dd || strcmp(argv[i], "--nf") != 0)
+			continue;
+		if (i < dd && dd < argc)
+			eal = 1;
+		else
+			ours = 1;
+	}
+	return eal ? -EINVAL : ours;
+}
+
+int
+pg_nf_app_args(int argc, char **argv, char **out)
+{
+	int i, n = 0, start = 1;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			start = i + 1;
+			break;
+		}
+	if (argc > 0)
+		out[n++] = argv[0];
+	for (i = start; i < argc; i++) {
+		if (strcmp(argv[i], "-r") == 0 || strcmp(argv[i], "-n") == 0) {
+			i++;	/* and its value */
+		} else if (nf_lib_opt(argv[i], "--tag") ||
+			   nf_lib_opt(argv[i], "--file-prefix")) {
+			if (strchr(argv[i], '=') == NULL)
+				i++;
+		} else {
+			out[n++] = argv[i];
+		}
+	}
+	out[n] = NULL;
+	return n;
 }
 
 unsigned int

@@ -73,6 +73,8 @@ opts_defaults(void **state)
 	assert_int_equal(o.yield, 1);
 	assert_int_equal(o.path_check, 1);
 	assert_int_equal(o.linger, 0);
+	assert_int_equal(o.nf, 0);
+	assert_int_equal(o.to_sid, 0);
 }
 
 static void
@@ -202,6 +204,106 @@ opts_bad_forms(void **state)
 	/* whatever the user typed, the error stays on one line */
 	expect_err(parse(ARGV("--rate", "1\n2")), "--rate");
 	expect_err(parse(ARGV("--bo\ngus")), "unknown option");
+}
+
+/* --nf and --to; what NF mode excludes */
+static void
+opts_nf(void **state)
+{
+	assert_int_equal(parse(ARGV("--nf", "--to", "1", "--rate", "20000",
+				    "--count", "20000")), 0);
+	assert_int_equal(o.nf, 1);
+	assert_int_equal(o.to_sid, 1);
+	assert_true(o.rate_pps == 20000);
+	assert_int_equal(parse(ARGV("--nf")), 0);
+	assert_int_equal(o.nf, 1);
+	assert_int_equal(o.to_sid, 0);		/* the chain's next service */
+	assert_int_equal(parse(ARGV("--to=63", "--nf", "--pcap", "x.pcap")), 0);
+	assert_int_equal(o.to_sid, 63);
+	assert_int_equal(parse(ARGV("--nf", "--link-wait", "2",
+				    "--no-path-check")), 0);
+
+	expect_err(parse(ARGV("--nf", "--to", "0")), "--to");
+	expect_err(parse(ARGV("--nf", "--to", "64")), "1..63");
+	expect_err(parse(ARGV("--nf", "--to", "x")), "--to");
+	expect_err(parse(ARGV("--nf", "--to")), "needs a value");
+	expect_err(parse(ARGV("--to", "1")), "--to goes with --nf");
+	expect_err(parse(ARGV("--nf", "--tx-port", "0")), "no port");
+	expect_err(parse(ARGV("--nf", "--rx-port", "1")), "no port");
+	expect_err(parse(ARGV("--nf", "--linger")), "--linger");
+	expect_err(parse(ARGV("--nf=1")), "--nf");
+	assert_non_null(strstr(pg_usage, "--nf -r SID"));
+	assert_non_null(strstr(pg_usage, "--to SID"));
+}
+
+static int
+count(char **argv)
+{
+	int n = 0;
+
+	while (argv[n] != NULL)
+		n++;
+	return n;
+}
+
+static void
+nf_mode(void **state)
+{
+	char **a;
+
+	a = ARGV("--nf", "-r", "9");
+	assert_int_equal(pg_nf_mode(count(a), a), 1);
+	a = ARGV("-l", "1", "--", "-r", "9", "--nf");
+	assert_int_equal(pg_nf_mode(count(a), a), 1);
+	a = ARGV("--no-pci", "--vdev=net_memif0", "--", "--rate", "5");
+	assert_int_equal(pg_nf_mode(count(a), a), 0);
+	a = ARGV("--", "--json", "--nf-x");
+	assert_int_equal(pg_nf_mode(count(a), a), 0);
+	a = ARGV("--nf", "--", "-r", "9");	/* the EAL would get it */
+	assert_int_equal(pg_nf_mode(count(a), a), -EINVAL);
+	a = ARGV(NULL);
+	assert_int_equal(pg_nf_mode(count(a), a), 0);
+	/* a second "--" is pktgen's, like any other argument */
+	a = ARGV("-l", "1", "--", "--", "--nf");
+	assert_int_equal(pg_nf_mode(count(a), a), 1);
+}
+
+/* The arguments onvm_nf_start() leaves to the NF, found before it runs. */
+static void
+nf_app_args(void **state)
+{
+	char *out[32];
+	char **a;
+	int n;
+
+	a = ARGV("--nf", "-r", "9", "-n", "4", "--to", "1", "--tag", "pg",
+		 "--file-prefix", "p", "--count", "5");
+	n = pg_nf_app_args(count(a), a, out);
+	assert_int_equal(n, 6);
+	assert_string_equal(out[0], "onvm-pktgen");
+	assert_string_equal(out[1], "--nf");
+	assert_string_equal(out[2], "--to");
+	assert_string_equal(out[3], "1");
+	assert_string_equal(out[4], "--count");
+	assert_string_equal(out[5], "5");
+	assert_null(out[6]);
+
+	/* EAL options before "--" are the EAL's; "=" forms; a last -r */
+	a = ARGV("-l", "1", "--file-prefix", "x", "--", "--nf",
+		 "--file-prefix=q", "--tag=t", "--rate", "5", "-r");
+	n = pg_nf_app_args(count(a), a, out);
+	assert_int_equal(n, 4);
+	assert_string_equal(out[1], "--nf");
+	assert_string_equal(out[2], "--rate");
+	assert_string_equal(out[3], "5");
+	assert_null(out[4]);
+
+	/* only the exact names are the library's, as in onvm_nf_start() */
+	a = ARGV("--nf", "-r9", "--tags", "--file-prefixes", "--json", "-n");
+	n = pg_nf_app_args(count(a), a, out);
+	assert_int_equal(n, 6);
+	assert_string_equal(out[2], "-r9");
+	assert_string_equal(out[5], "--json");
 }
 
 static void
@@ -836,7 +938,27 @@ result_json(void **state)
 	assert_non_null(strstr(buf, "\"count_asked\": 20000"));
 	assert_non_null(strstr(buf, "\"duration_asked_s\": null"));
 	assert_non_null(strstr(buf, "\"p999\": null"));
+	assert_non_null(strstr(buf, "\"nf\": null"));
 	free(buf);
+
+	/* NF mode: our service and instance, --to or null */
+	r.nf = 1;
+	r.nf_service = 9;
+	r.nf_instance = 3;
+	r.nf_to = 1;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(pg_result_json(f, &r), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"nf\": {\"service\": 9, "
+				    "\"instance\": 3, \"to\": 1}"));
+	free(buf);
+	r.nf_to = 0;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(pg_result_json(f, &r), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"to\": null}"));
+	free(buf);
+	r.nf = 0;
 
 	/* latencies, a pcap path with a quote, percentages */
 	r.lat_count = 3;
@@ -871,6 +993,9 @@ main(void)
 		cmocka_unit_test(opts_help),
 		cmocka_unit_test(opts_bad_values),
 		cmocka_unit_test(opts_bad_forms),
+		cmocka_unit_test(opts_nf),
+		cmocka_unit_test(nf_mode),
+		cmocka_unit_test(nf_app_args),
 		cmocka_unit_test(opts_reparse_is_clean),
 		cmocka_unit_test(size_cycle),
 		cmocka_unit_test_setup_teardown(hist_buckets, hist_setup,
