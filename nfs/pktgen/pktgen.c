@@ -10,7 +10,8 @@
  *
  * This file is the control path: options, EAL, pools, ports, the phases
  * (path check, probe, run; each ends with a drain), the live line, the
- * summary and the clean-up. The data path is pktgen_dp.c.
+ * summary and the clean-up. The data path is pktgen_dp.c. With --nf it is
+ * an NF of the manager instead (pktgen_nf.c), and shares the phases.
  */
 
 #include <dirent.h>
@@ -38,6 +39,8 @@
 #include <rte_mempool.h>
 #include <rte_random.h>
 
+#include <onvm_nf.h>
+
 #include "pktgen.h"
 
 RTE_LOG_REGISTER(pg_logtype, onvm.pktgen, INFO);
@@ -54,6 +57,35 @@ pg_on_signal(int sig)
 	(void)sig;
 	if (pg_stop_req < 2)
 		pg_stop_req++;
+}
+
+/*
+ * SIGINT and SIGTERM: a first one stops sending (the drain goes on), a
+ * second one the drain. In NF mode this replaces the NF library's handler,
+ * so that a signal does not make us leave the service (and lose what is on
+ * its way back) before the drain.
+ */
+void
+pg_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = pg_on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * 0: go on; 1: stop sending, drain; 2: stop now (a second signal, or in NF
+ * mode the library said stop: the manager stops, asked us to go, or died).
+ */
+int
+pg_stopping(const struct pg_ctx *c)
+{
+	if (c->nf_exit != 0)
+		return 2;
+	return (int)pg_stop_req;
 }
 
 /* ---------------------------------------------------------------- clean-up */
@@ -332,16 +364,25 @@ pg_wait_link(struct pg_ctx *c, const uint16_t *ports, int nports,
 	return -ETIMEDOUT;
 }
 
-static int
+/*
+ * The TX and RX state for the options in c->o; frames come from @p tx_pool.
+ * In NF mode (c->tx.nf set first) there is no port: the source MAC is a
+ * fixed local one.
+ */
+int
 pg_ctx_init(struct pg_ctx *c, struct rte_mempool *tx_pool,
 	    const struct pg_pcap *pcap, char *err, size_t errlen)
 {
 	static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const struct rte_ether_addr nf_mac = {
+		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x02 } };
 	struct rte_ether_addr src;
 	struct pg_tx *t = &c->tx;
 	struct pg_rx *r = &c->rx;
 
-	if (rte_eth_macaddr_get(c->o.tx_port, &src) != 0)
+	if (t->nf != NULL)
+		src = nf_mac;
+	else if (rte_eth_macaddr_get(c->o.tx_port, &src) != 0)
 		memset(&src, 0, sizeof(src));
 	t->pool = tx_pool;
 	t->port = c->o.tx_port;
@@ -374,6 +415,16 @@ pg_ctx_init(struct pg_ctx *c, struct rte_mempool *tx_pool,
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+void
+pg_ctx_free(struct pg_ctx *c)
+{
+	pg_hist_free(&c->rx.hist);
+	free(c->rx.max_seq);
+	free(c->tx.pcap_seq);
+	c->rx.max_seq = NULL;
+	c->tx.pcap_seq = NULL;
 }
 
 /* ---------------------------------------------------------------- phases */
@@ -459,7 +510,7 @@ struct pg_phase {
  * every 10 ms (a phase of its own, never counted) until one comes back, or
  * fail at @p end; then wait up to --drain for the others.
  */
-static int
+int
 pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen)
 {
 	int single = c->rx_lcore == RTE_MAX_LCORE;
@@ -474,7 +525,7 @@ pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen)
 	pg_tx_phase(c, __atomic_load_n(&c->epoch, __ATOMIC_RELAXED), 100, 0,
 		    now);
 	while (ld(&c->rxc.rx) == 0) {
-		if (pg_stop_req || now >= end)
+		if (pg_stopping(c) || now >= end)
 			break;
 		pg_tx_step(c, now);
 		if (single)
@@ -486,7 +537,7 @@ pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen)
 	if (ld(&c->rxc.rx) != 0) {
 		/* the rest of them too, so that the next phase starts empty */
 		end = now + (uint64_t)(c->o.drain_s * c->hz);
-		while (!pg_stop_req && ld(&c->rxc.rx) < ld(&c->txc.tx) &&
+		while (!pg_stopping(c) && ld(&c->rxc.rx) < ld(&c->txc.tx) &&
 		       rte_rdtsc() < end) {
 			if (single)
 				pg_rx_step(c);
@@ -494,9 +545,22 @@ pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	if (pg_stop_req)
+	if (c->nf_exit == -ENOTCONN)
+		snprintf(err, errlen, "the manager died");
+	else if (c->nf_exit != 0)
+		snprintf(err, errlen, "the manager stopped us while we waited "
+			 "for a first packet to come back");
+	else if (pg_stop_req)
 		snprintf(err, errlen, "interrupted while waiting for a first "
 			 "packet to come back");
+	else if (c->tx.nf != NULL)
+		snprintf(err, errlen, "none of %" PRIu64 " packets came back in "
+			 "%.1f s (does every service on their way have an NF, "
+			 "and does the way lead back to service %u? without "
+			 "--to they take the next service after ours on the "
+			 "chain; --no-path-check skips this check)",
+			 ld(&c->txc.tx), c->o.link_wait_s,
+			 onvm_nf_service_id(c->tx.nf));
 	else
 		snprintf(err, errlen, "port %u: none of %" PRIu64 " packets "
 			 "came back in %.1f s (does onvm-mgr poll its ports? it "
@@ -530,7 +594,7 @@ pg_run_phase(struct pg_ctx *c, struct pg_live *l, const char *name,
 	ph->t0 = now;
 	for (;;) {
 		now = rte_rdtsc();
-		if (now >= end || pg_stop_req || pg_tx_done(c))
+		if (now >= end || pg_stopping(c) || pg_tx_done(c))
 			break;
 		busy = pg_tx_step(c, now);
 		if (single)
@@ -549,7 +613,7 @@ pg_run_phase(struct pg_ctx *c, struct pg_live *l, const char *name,
 
 	/* drain: until everything is back, --drain, or a second signal */
 	end = now + (uint64_t)(c->o.drain_s * c->hz);
-	while (pg_stop_req < 2) {
+	while (pg_stopping(c) < 2) {
 		uint64_t rx = ld(&c->rxc.rx) - ld(&c->rxc.duplicates);
 
 		if (rx >= ld(&c->txc.tx))
@@ -610,7 +674,13 @@ pg_result_fill(struct pg_ctx *c, const struct pg_phase *ph, double rate,
 	r->burst = c->o.burst;
 	r->lcores = c->rx_lcore == RTE_MAX_LCORE ? 1 : 2;
 	r->tsc_hz = c->hz;
-	r->interrupted = pg_stop_req != 0;
+	r->interrupted = pg_stopping(c) != 0;
+	if (c->tx.nf != NULL) {
+		r->nf = 1;
+		r->nf_service = onvm_nf_service_id(c->tx.nf);
+		r->nf_instance = onvm_nf_instance_id(c->tx.nf);
+		r->nf_to = c->o.to_sid;
+	}
 	pg_result_latency(r, &c->rx.hist);
 }
 
@@ -636,10 +706,13 @@ pg_result_print(const struct pg_result *r)
 	       r->rx_pps / 1e6, r->interrupted ? "; interrupted" : "");
 	printf("onvm-pktgen: lost %" PRIu64 " (%.3f %%), reordered %" PRIu64
 	       ", duplicates %" PRIu64 ", unstamped %" PRIu64 ", other frames %"
-	       PRIu64 ", port full %" PRIu64 " time(s)\n", r->lost,
+	       PRIu64 ", %s full %" PRIu64 " time(s)", r->lost,
 	       r->tx ? 100.0 * (double)r->lost / (double)r->tx : 0.0,
 	       r->reordered, r->duplicates, r->rx_unstamped, r->rx_other,
-	       r->tx_full);
+	       r->nf ? "tx ring" : "port", r->tx_full);
+	if (r->alloc_fail)
+		printf(", no mbuf %" PRIu64 " time(s)", r->alloc_fail);
+	printf("\n");
 	if (r->lat_count)
 		printf("onvm-pktgen: latency ns: min %" PRIu64 " p50 %" PRIu64
 		       " p90 %" PRIu64 " p99 %" PRIu64 " p99.9 %" PRIu64
@@ -658,7 +731,7 @@ pg_json_tmp(char *tmp, size_t len, const char *path)
 }
 
 /* Can the summary be written where asked? Checked before the run. */
-static int
+int
 pg_json_check(const char *path, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
@@ -705,7 +778,7 @@ pg_write_json(const char *path, const struct pg_result *r)
 	return rc;
 }
 
-/* ---------------------------------------------------------------- main */
+/* ---------------------------------------------------------------- a run */
 
 /* Stop the RX lcore, if there is one, and wait for it. */
 static void
@@ -717,6 +790,103 @@ pg_rx_stop(struct pg_ctx *c)
 	rte_eal_wait_lcore(c->rx_lcore);
 	c->rx_lcore = RTE_MAX_LCORE;
 }
+
+
+/* Load --pcap's frames (before the EAL: a bad file costs no start). */
+int
+pg_pcap_open(struct pg_ctx *c, struct pg_pcap *pcap, char *err, size_t errlen)
+{
+	if (pg_pcap_load(c->o.pcap, pcap, err, errlen) < 0)
+		return -EINVAL;
+	printf("onvm-pktgen: %s: %u frame(s), %u with the stamp appended, %u "
+	       "flow(s)", c->o.pcap, pcap->n, pcap->n_stamped, pcap->flows);
+	if (pcap->skipped_cut + pcap->skipped_big != 0)
+		printf("; left out %" PRIu64 " captured short and %" PRIu64
+		       " over 1514 bytes", pcap->skipped_cut,
+		       pcap->skipped_big);
+	printf("\n");
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * After the path check: the probe phase if --rate-pct needs a maximum,
+ * then the run; the summary on stdout and in --json. Both modes.
+ * Returns 0, or -errno with a one-line reason in @p err.
+ */
+int
+pg_measure(struct pg_ctx *c, char *err, size_t errlen)
+{
+	struct pg_live live;
+	struct pg_phase ph;
+	struct pg_result res;
+	double rate, max_pps = 0;
+	int rc = 0;
+
+	memset(&live, 0, sizeof(live));
+	memset(&ph, 0, sizeof(ph));
+	if (pg_hist_init(&live.prev, PG_HIST_MAX_NS) < 0 ||
+	    pg_hist_init(&live.cur, PG_HIST_MAX_NS) < 0 ||
+	    pg_hist_init(&live.diff, PG_HIST_MAX_NS) < 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	rate = c->o.rate_pps;
+	if (c->o.rate_pct > 0) {
+		max_pps = c->o.max_pps;
+		if (max_pps == 0) {
+			if (pg_new_epoch(c) < 0) {
+				snprintf(err, errlen, "the RX lcore does not "
+					 "answer");
+				rc = -ETIMEDOUT;
+				goto out;
+			}
+			printf("onvm-pktgen: measuring the maximum: flat out "
+			       "for %.1f s\n", c->o.probe_s);
+			pg_run_phase(c, &live, "probe", 0, 0, c->o.probe_s, &ph);
+			pg_result_fill(c, &ph, 0, 0, &res);
+			max_pps = res.rx_pps;
+			printf("onvm-pktgen: maximum %.0f pps received (%.0f "
+			       "sent)\n", max_pps, res.tx_pps);
+			if (max_pps < 1 && !pg_stopping(c)) {
+				snprintf(err, errlen, "nothing came back in the "
+					 "flat-out phase: no maximum for "
+					 "--rate-pct");
+				rc = -EIO;
+				goto out;
+			}
+		}
+		rate = max_pps * c->o.rate_pct / 100.0;
+		if (rate < 1)
+			rate = 1;
+	}
+	if (!pg_stopping(c)) {
+		if (pg_new_epoch(c) < 0) {
+			snprintf(err, errlen, "the RX lcore does not answer");
+			rc = -ETIMEDOUT;
+			goto out;
+		}
+		pg_run_phase(c, &live, "run", rate, c->o.count, c->o.duration_s,
+			     &ph);
+	}
+	pg_rx_stop(c);
+	pg_result_fill(c, &ph, rate, max_pps, &res);
+	pg_result_print(&res);
+	if (c->o.json != NULL) {
+		rc = pg_write_json(c->o.json, &res);
+		if (rc < 0)
+			snprintf(err, errlen, "cannot write %s: %s", c->o.json,
+				 strerror(-rc));
+	}
+out:
+	pg_hist_free(&live.prev);
+	pg_hist_free(&live.cur);
+	pg_hist_free(&live.diff);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- main */
 
 /*
  * --linger: with the summary out and nobody polling the ports any more,
@@ -811,22 +981,24 @@ main(int argc, char **argv)
 	struct pg_ctx *c = &ctx;
 	struct rte_mempool *tx_pool = NULL, *rx_pool = NULL;
 	struct pg_pcap pcap;
-	struct pg_live live;
-	struct pg_phase ph;
-	struct pg_result res;
-	struct sigaction sa;
 	char err[512] = "", rundir[PATH_MAX] = "";
 	char **app_argv = NULL, **eal_argv = NULL;
 	uint16_t ports[2];
-	int i, eal_argc, rc, nports, configured = 0, started = 0, eal = 0;
+	int i, eal_argc, rc, nports = 0, configured = 0, started = 0, eal = 0;
 	int peer_left = 0;
-	double rate, max_pps = 0;
 	unsigned int lcore;
 	uint64_t end;
 
+	rc = pg_nf_mode(argc, argv);
+	if (rc > 0)
+		return pg_nf_main(argc, argv);
 	memset(&pcap, 0, sizeof(pcap));
-	memset(&live, 0, sizeof(live));
-	memset(&ph, 0, sizeof(ph));
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "--nf goes after \"--\", with "
+			 "pktgen's options (onvm-pktgen [EAL options --] --nf "
+			 "-r SID ...)");
+		goto fail;
+	}
 	rc = pg_parse_args(argc, argv, &c->o, &eal_argc, &eal_argv, &app_argv,
 			   err, sizeof(err));
 	if (rc == 1) {
@@ -838,19 +1010,8 @@ main(int argc, char **argv)
 	if (rc < 0 || (c->o.json != NULL &&
 		       pg_json_check(c->o.json, err, sizeof(err)) < 0))
 		goto fail;
-	if (c->o.pcap != NULL) {
-		if (pg_pcap_load(c->o.pcap, &pcap, err, sizeof(err)) < 0)
-			goto fail;
-		printf("onvm-pktgen: %s: %u frame(s), %u with the stamp "
-		       "appended, %u flow(s)", c->o.pcap, pcap.n,
-		       pcap.n_stamped, pcap.flows);
-		if (pcap.skipped_cut + pcap.skipped_big != 0)
-			printf("; left out %" PRIu64 " captured short and %"
-			       PRIu64 " over 1514 bytes", pcap.skipped_cut,
-			       pcap.skipped_big);
-		printf("\n");
-		fflush(stdout);
-	}
+	if (c->o.pcap != NULL && pg_pcap_open(c, &pcap, err, sizeof(err)) < 0)
+		goto fail;
 
 	rte_errno = 0;
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
@@ -871,10 +1032,7 @@ main(int argc, char **argv)
 	}
 	eal = 1;
 	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = pg_on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	pg_signals_install();
 
 	c->hz = rte_get_tsc_hz();
 	c->nonce = (uint32_t)rte_rand() & 0xffffff;
@@ -898,14 +1056,8 @@ main(int argc, char **argv)
 		}
 	if (pg_pools_create(c, &tx_pool, &rx_pool, err, sizeof(err)) < 0 ||
 	    pg_ctx_init(c, tx_pool, c->o.pcap != NULL ? &pcap : NULL, err,
-			sizeof(err)) < 0 ||
-	    pg_hist_init(&live.prev, PG_HIST_MAX_NS) < 0 ||
-	    pg_hist_init(&live.cur, PG_HIST_MAX_NS) < 0 ||
-	    pg_hist_init(&live.diff, PG_HIST_MAX_NS) < 0) {
-		if (err[0] == '\0')
-			snprintf(err, sizeof(err), "out of memory");
+			sizeof(err)) < 0)
 		goto fail;
-	}
 	for (; configured < nports; configured++)
 		if (pg_port_config(ports[configured], rx_pool, err,
 				   sizeof(err)) < 0)
@@ -932,53 +1084,8 @@ main(int argc, char **argv)
 	    pg_wait_path(c, rte_rdtsc() + (uint64_t)(c->o.link_wait_s * c->hz),
 			 err, sizeof(err)) < 0)
 		goto fail;
-
-	rate = c->o.rate_pps;
-	if (c->o.rate_pct > 0) {
-		max_pps = c->o.max_pps;
-		if (max_pps == 0) {
-			if (pg_new_epoch(c) < 0) {
-				snprintf(err, sizeof(err), "the RX lcore does "
-					 "not answer");
-				goto fail;
-			}
-			printf("onvm-pktgen: measuring the maximum: flat out "
-			       "for %.1f s\n", c->o.probe_s);
-			pg_run_phase(c, &live, "probe", 0, 0, c->o.probe_s, &ph);
-			pg_result_fill(c, &ph, 0, 0, &res);
-			max_pps = res.rx_pps;
-			printf("onvm-pktgen: maximum %.0f pps received (%.0f "
-			       "sent)\n", max_pps, res.tx_pps);
-			if (max_pps < 1 && !pg_stop_req) {
-				snprintf(err, sizeof(err), "nothing came back "
-					 "in the flat-out phase: no maximum "
-					 "for --rate-pct");
-				goto fail;
-			}
-		}
-		rate = max_pps * c->o.rate_pct / 100.0;
-		if (rate < 1)
-			rate = 1;
-	}
-	if (!pg_stop_req) {
-		if (pg_new_epoch(c) < 0) {
-			snprintf(err, sizeof(err), "the RX lcore does not answer");
-			goto fail;
-		}
-		pg_run_phase(c, &live, "run", rate, c->o.count, c->o.duration_s,
-			     &ph);
-	}
-	pg_rx_stop(c);
-	pg_result_fill(c, &ph, rate, max_pps, &res);
-	pg_result_print(&res);
-	if (c->o.json != NULL) {
-		rc = pg_write_json(c->o.json, &res);
-		if (rc < 0) {
-			snprintf(err, sizeof(err), "cannot write %s: %s",
-				 c->o.json, strerror(-rc));
-			goto fail;
-		}
-	}
+	if (pg_measure(c, err, sizeof(err)) < 0)
+		goto fail;
 	if (c->o.linger)
 		peer_left = pg_linger(c, ports, nports);
 	rc = 0;
@@ -998,12 +1105,7 @@ cleanup:
 		rte_mempool_free(tx_pool);
 		rte_mempool_free(rx_pool);
 	}
-	pg_hist_free(&c->rx.hist);
-	pg_hist_free(&live.prev);
-	pg_hist_free(&live.cur);
-	pg_hist_free(&live.diff);
-	free(c->rx.max_seq);
-	free(c->tx.pcap_seq);
+	pg_ctx_free(c);
 	pg_pcap_free(&pcap);
 	free(app_argv);
 	free(eal_argv);

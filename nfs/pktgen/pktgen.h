@@ -3,8 +3,8 @@
  */
 
 /*
- * onvm-pktgen's state, shared by the control code (pktgen.c) and the data
- * path (pktgen_dp.c).
+ * onvm-pktgen's state, shared by the control code (pktgen.c, and
+ * pktgen_nf.c for NF mode) and the data path (pktgen_dp.c).
  *
  * Threads: the main lcore runs the control loop and TX; it alone writes
  * struct pg_tx and struct pg_txc. The RX side (struct pg_rx, struct pg_rxc)
@@ -13,6 +13,13 @@
  * written with relaxed atomic stores, so the main lcore reads them at any
  * time. The main lcore starts a new phase by bumping `epoch`; the RX side
  * then clears its state and echoes the epoch in `rx_epoch` (release/acquire).
+ *
+ * NF mode (--nf): one thread, the NF's, does everything. TX allocates from
+ * the manager's pool (onvm_nf_pool(): no per-lcore cache, we run without an
+ * lcore id) and hands the frames to the platform with onvm_nf_inject(); RX
+ * is onvm_nf_poll(), whose burst handler measures each packet and gives it
+ * the DROP verdict, so the manager frees it. Until a frame is injected it
+ * is ours (t->pend); what is pending at the end goes back to the pool.
  */
 
 #ifndef PKTGEN_H
@@ -25,6 +32,8 @@
 #include <rte_mbuf.h>
 
 #include "pktgen_lib.h"
+
+struct onvm_nf;
 
 extern int pg_logtype;
 #define PG_LOG(l, fmt, ...) \
@@ -51,6 +60,9 @@ struct pg_tx {
 	unsigned int nb_sizes;
 	const struct pg_pcap *pcap;	/* NULL: synthetic frames */
 	uint32_t *pcap_seq;		/* per pcap flow: the last seq sent */
+	struct onvm_nf *nf;		/* NF mode: inject instead of a port */
+	uint16_t to_sid;		/* NF mode: --to; 0: NEXT on the chain */
+	int zero_tail;			/* a shared pool: zero after the stamp */
 
 	/* the running phase */
 	uint32_t magic;
@@ -70,7 +82,8 @@ struct pg_tx {
 
 struct pg_txc {
 	uint64_t tx, tx_bytes;
-	uint64_t tx_full;		/* bursts the port took only part of */
+	uint64_t tx_full;		/* bursts the port (NF mode: our tx
+					 * ring) took only part of */
 	uint64_t alloc_fail;		/* rte_pktmbuf_alloc_bulk failures */
 } __rte_cache_aligned;
 
@@ -110,6 +123,13 @@ struct pg_ctx {
 	struct pg_rx rx;
 	struct pg_rxc rxc;
 
+	/*
+	 * NF mode: what onvm_nf_poll() last returned below 0: -ESHUTDOWN (the
+	 * manager stops, or asked us to go; or we asked) or -ENOTCONN (the
+	 * manager died). Then nothing is polled or sent any more.
+	 */
+	int nf_exit;
+
 	/* main lcore -> RX side */
 	uint32_t epoch __rte_cache_aligned;
 	uint32_t rx_quit;
@@ -125,5 +145,21 @@ void pg_tx_abandon(struct pg_ctx *c);
 int pg_tx_done(const struct pg_ctx *c);
 uint16_t pg_rx_step(struct pg_ctx *c);
 int pg_rx_lcore(void *arg);
+void pg_nf_burst(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n);
+
+/* pktgen.c: shared by both modes */
+void pg_signals_install(void);
+int pg_stopping(const struct pg_ctx *c);
+int pg_json_check(const char *path, char *err, size_t errlen);
+int pg_ctx_init(struct pg_ctx *c, struct rte_mempool *tx_pool,
+		const struct pg_pcap *pcap, char *err, size_t errlen);
+int pg_pcap_open(struct pg_ctx *c, struct pg_pcap *pcap, char *err,
+		 size_t errlen);
+int pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen);
+int pg_measure(struct pg_ctx *c, char *err, size_t errlen);
+void pg_ctx_free(struct pg_ctx *c);
+
+/* pktgen_nf.c */
+int pg_nf_main(int argc, char **argv);
 
 #endif /* PKTGEN_H */

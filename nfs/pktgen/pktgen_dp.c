@@ -5,10 +5,12 @@
 /*
  * The data path: TX bursts paced by the TSC, RX bursts timed and checked.
  * Per packet: no allocation beyond rte_pktmbuf_alloc_bulk from our own TX
- * pool, no syscall, no log. Every mbuf is accounted for: the TX side keeps
- * what the port did not take and offers it again (with a new TSC); the RX
- * side frees each burst with rte_pktmbuf_free_bulk. The only syscall is the
- * sched_yield() of a loop that found nothing to do PG_IDLE_SPINS times.
+ * pool (NF mode: the manager's), no syscall, no log. Every mbuf is
+ * accounted for: the TX side keeps what the port (NF mode: our tx ring)
+ * did not take and offers it again (with a new TSC); the RX side frees each
+ * burst with rte_pktmbuf_free_bulk (NF mode: gives it the DROP verdict, and
+ * the manager frees it). The only syscall is the sched_yield() of a loop
+ * that found nothing to do PG_IDLE_SPINS times.
  */
 
 #include <sched.h>
@@ -20,6 +22,8 @@
 #include <rte_memcpy.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
+
+#include <onvm_nf.h>
 
 #include "pktgen.h"
 
@@ -66,7 +70,8 @@ pg_tx_phase(struct pg_ctx *c, uint32_t epoch, double rate_pps, uint64_t limit,
 /*
  * The port took @p k of the pending packets, @p bytes of all of them
  * pending before: count, shift the rest. The k taken belong to the PMD now
- * (memif frees them inside tx_burst): only the rest are read.
+ * (memif frees them inside tx_burst), or in NF mode to the platform: only
+ * the rest are read.
  */
 static inline void
 pg_tx_account(struct pg_ctx *c, uint16_t k, uint64_t bytes)
@@ -110,6 +115,12 @@ pg_tx_build(struct pg_tx *t, uint16_t n, uint64_t now)
 		tm = &t->tmpl[t->proto == PG_PROTO_MIX ? (t->flow & 1) : 0];
 		pg_build(rte_pktmbuf_mtod(m, uint8_t *), tm, len, t->flow,
 			 t->magic, t->seq, now);
+		if (t->zero_tail)
+			/* the checksums count the payload after the stamp as
+			 * zeros; a shared pool's mbufs hold old frames there */
+			memset(rte_pktmbuf_mtod_offset(m, uint8_t *,
+						       tm->hdr_len + PG_STAMP_LEN),
+			       0, len - tm->hdr_len - PG_STAMP_LEN);
 		m->data_len = len;
 		m->pkt_len = len;
 		bytes += len;
@@ -158,9 +169,24 @@ pg_tx_build_pcap(struct pg_tx *t, uint16_t n, uint64_t now)
 	return bytes;
 }
 
+/* NF mode: the verdict of frames we made, before onvm_nf_inject(). */
+static inline void
+pg_tx_meta(struct pg_tx *t)
+{
+	uint16_t i;
+
+	for (i = 0; i < t->npend; i++) {
+		/* as if in on port 0: where a NEXT at the chain's end goes */
+		onvm_pkt_init(t->pend[i], 0);
+		if (t->to_sid != 0)
+			onvm_pkt_to_service(t->pend[i], t->to_sid);
+	}
+}
+
 /*
  * One TX step at TSC @p now: offer what is pending (restamped), or build and
- * offer a burst if one is due. Never blocks. Returns how many the port took.
+ * offer a burst if one is due. Never blocks. Returns how many the port (NF
+ * mode: the platform) took.
  */
 uint16_t
 pg_tx_step(struct pg_ctx *c, uint64_t now)
@@ -212,8 +238,13 @@ pg_tx_step(struct pg_ctx *c, uint64_t now)
 			bytes = pg_tx_build(t, n, now);
 		else
 			bytes = pg_tx_build_pcap(t, n, now);
+		if (t->nf != NULL)
+			pg_tx_meta(t);
 	}
-	k = rte_eth_tx_burst(t->port, 0, t->pend, t->npend);
+	if (t->nf != NULL)
+		k = onvm_nf_inject(t->nf, t->pend, t->npend);
+	else
+		k = rte_eth_tx_burst(t->port, 0, t->pend, t->npend);
 	pg_tx_account(c, k, bytes);
 	return k;
 }
@@ -263,30 +294,21 @@ pg_rx_new_epoch(struct pg_ctx *c, uint32_t epoch)
 #define PG_PREFETCH_AHEAD 4
 
 /*
- * One RX burst: stamp, sequence and latency of each packet, then free.
- * Returns how many packets came.
+ * Check @p n received packets, timed at TSC @p now: stamp, sequence and
+ * latency of each. The caller frees them (or gives them a verdict).
  */
-uint16_t
-pg_rx_step(struct pg_ctx *c)
+static inline void
+pg_rx_burst(struct pg_ctx *c, struct rte_mbuf **pkts, uint16_t n, uint64_t now)
 {
 	struct pg_rx *r = &c->rx;
 	struct pg_rxc *rc = &c->rxc;
-	struct rte_mbuf *pkts[PG_MAX_BURST];
-	uint64_t now, tsc, bytes = 0, rx = 0, reord = 0, dup = 0, other = 0;
+	uint64_t tsc, bytes = 0, rx = 0, reord = 0, dup = 0, other = 0;
 	uint64_t bad = 0, unst = 0;
-	uint32_t epoch, flow = 0, seq = 0, last;
-	uint16_t n, i;
+	uint32_t flow = 0, seq = 0, last;
+	uint16_t i;
 	int64_t d;
 	int st;
 
-	epoch = __atomic_load_n(&c->epoch, __ATOMIC_ACQUIRE);
-	if (unlikely(epoch != r->epoch))
-		pg_rx_new_epoch(c, epoch);
-
-	n = rte_eth_rx_burst(r->port, 0, pkts, r->burst);
-	if (n == 0)
-		return 0;
-	now = rte_rdtsc();
 	for (i = 0; i < n && i < PG_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -329,7 +351,6 @@ pg_rx_step(struct pg_ctx *c)
 		else
 			reord++;
 	}
-	rte_pktmbuf_free_bulk(pkts, n);
 
 	__atomic_store_n(&rc->rx, rc->rx + rx, __ATOMIC_RELAXED);
 	__atomic_store_n(&rc->rx_bytes, rc->rx_bytes + bytes, __ATOMIC_RELAXED);
@@ -345,6 +366,65 @@ pg_rx_step(struct pg_ctx *c)
 		__atomic_store_n(&rc->lat_bad, rc->lat_bad + bad,
 				 __ATOMIC_RELAXED);
 	}
+}
+
+/*
+ * NF mode: the burst handler of onvm_nf_poll(). Every packet that reaches
+ * our service is measured and dropped: the manager frees it.
+ */
+void
+pg_nf_burst(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct pg_ctx *c = onvm_nf_data(nf);
+	uint16_t i;
+
+	pg_rx_burst(c, pkts, n, rte_rdtsc());
+	for (i = 0; i < n; i++)
+		onvm_pkt_drop(pkts[i]);
+}
+
+/*
+ * NF mode: one onvm_nf_poll(), which also does the library's housekeeping
+ * (heartbeat, the manager's state). Once it says stop, never again.
+ */
+static inline uint16_t
+pg_rx_nf(struct pg_ctx *c)
+{
+	int rc;
+
+	if (unlikely(c->nf_exit != 0))
+		return 0;
+	rc = onvm_nf_poll(c->tx.nf, pg_nf_burst);
+	if (unlikely(rc < 0)) {
+		c->nf_exit = rc;
+		return 0;
+	}
+	return (uint16_t)rc;
+}
+
+/*
+ * One RX burst: stamp, sequence and latency of each packet, then free.
+ * Returns how many packets came.
+ */
+uint16_t
+pg_rx_step(struct pg_ctx *c)
+{
+	struct pg_rx *r = &c->rx;
+	struct rte_mbuf *pkts[PG_MAX_BURST];
+	uint32_t epoch;
+	uint16_t n;
+
+	epoch = __atomic_load_n(&c->epoch, __ATOMIC_ACQUIRE);
+	if (unlikely(epoch != r->epoch))
+		pg_rx_new_epoch(c, epoch);
+
+	if (c->tx.nf != NULL)
+		return pg_rx_nf(c);
+	n = rte_eth_rx_burst(r->port, 0, pkts, r->burst);
+	if (n == 0)
+		return 0;
+	pg_rx_burst(c, pkts, n, rte_rdtsc());
+	rte_pktmbuf_free_bulk(pkts, n);
 	return n;
 }
 
