@@ -571,6 +571,17 @@ pg_wait_path(struct pg_ctx *c, uint64_t end, char *err, size_t errlen)
 }
 
 /*
+ * The next live line: one interval on, or one interval from now if the
+ * OS kept us away for longer (no burst of lines over a few microseconds).
+ */
+static inline uint64_t
+pg_next_stats(uint64_t next, uint64_t every, uint64_t now)
+{
+	next += every;
+	return next > now ? next : now + every;
+}
+
+/*
  * Send at @p rate_pps (0: flat out) until @p duration_s, @p limit packets or
  * a signal, then wait up to --drain for what is still on its way.
  */
@@ -605,7 +616,7 @@ pg_run_phase(struct pg_ctx *c, struct pg_live *l, const char *name,
 			sched_yield();
 		if (now >= next_stats) {
 			pg_live_print(c, l, now, name);
-			next_stats += every;
+			next_stats = pg_next_stats(next_stats, every, now);
 		}
 	}
 	ph->t1 = now;
@@ -627,7 +638,7 @@ pg_run_phase(struct pg_ctx *c, struct pg_live *l, const char *name,
 			sched_yield();
 		if (now >= next_stats) {
 			pg_live_print(c, l, now, name);
-			next_stats += every;
+			next_stats = pg_next_stats(next_stats, every, now);
 		}
 	}
 }
