@@ -1018,6 +1018,12 @@ main(int argc, char **argv)
 		free(eal_argv);
 		return 0;
 	}
+	if (rc == 0 && c->o.nf) {
+		/* "--json -r --nf": the NF library takes it as -r's value */
+		snprintf(err, sizeof(err), "--nf follows -r, -n, --tag or "
+			 "--file-prefix, which take it as their value");
+		goto fail;
+	}
 	if (rc < 0 || (c->o.json != NULL &&
 		       pg_json_check(c->o.json, err, sizeof(err)) < 0))
 		goto fail;

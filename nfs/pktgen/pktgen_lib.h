@@ -71,9 +71,10 @@ int pg_opts_parse(int argc, char **argv, struct pg_opts *o, char *err,
 
 /**
  * Which mode a command line asks for: 1 for an NF (--nf among pktgen's
- * options: after the first "--", or anywhere if there is none), 0 for a
- * DPDK primary of its own. -EINVAL if --nf is among the EAL options, before
- * "--" (the NF library would hand it to the EAL).
+ * options as pg_nf_app_args() finds them: after the first "--", or after
+ * argv[0] if there is none), 0 for a DPDK primary of its own. -EINVAL if
+ * --nf is among the EAL options, before "--" (the NF library would hand it
+ * to the EAL).
  */
 int pg_nf_mode(int argc, char **argv);
 

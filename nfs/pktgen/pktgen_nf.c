@@ -74,6 +74,12 @@ pg_nf_main(int argc, char **argv)
 		free(app_argv);
 		return 0;
 	}
+	if (rc == 0 && !c->o.nf) {
+		/* "--json --nf": the option before takes it as its value */
+		snprintf(err, sizeof(err), "--nf follows an option that takes "
+			 "it as its value");
+		goto fail;
+	}
 	if (rc < 0 || (c->o.json != NULL &&
 		       pg_json_check(c->o.json, err, sizeof(err)) < 0))
 		goto fail;

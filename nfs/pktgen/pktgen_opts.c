@@ -408,40 +408,14 @@ nf_lib_opt(const char *arg, const char *opt)
 	return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-int
-pg_nf_mode(int argc, char **argv)
+/*
+ * The index of pktgen's next own argument at or after @p i in NF mode,
+ * past the library's options and their values; -1 if none is left.
+ */
+static int
+nf_app_next(int argc, char **argv, int i)
 {
-	int i, dd = argc, eal = 0, ours = 0;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			dd = i;
-			break;
-		}
-	for (i = 1; i < argc; i++) {
-		if (i == dd || strcmp(argv[i], "--nf") != 0)
-			continue;
-		if (i < dd && dd < argc)
-			eal = 1;
-		else
-			ours = 1;
-	}
-	return eal ? -EINVAL : ours;
-}
-
-int
-pg_nf_app_args(int argc, char **argv, char **out)
-{
-	int i, n = 0, start = 1;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			start = i + 1;
-			break;
-		}
-	if (argc > 0)
-		out[n++] = argv[0];
-	for (i = start; i < argc; i++) {
+	for (; i < argc; i++) {
 		if (strcmp(argv[i], "-r") == 0 || strcmp(argv[i], "-n") == 0) {
 			i++;	/* and its value */
 		} else if (nf_lib_opt(argv[i], "--tag") ||
@@ -449,9 +423,49 @@ pg_nf_app_args(int argc, char **argv, char **out)
 			if (strchr(argv[i], '=') == NULL)
 				i++;
 		} else {
-			out[n++] = argv[i];
+			return i;
 		}
 	}
+	return -1;
+}
+
+/* Where the library's and pktgen's arguments start: after the first "--". */
+static int
+nf_app_start(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+	return 1;
+}
+
+int
+pg_nf_mode(int argc, char **argv)
+{
+	int i, start = nf_app_start(argc, argv);
+
+	for (i = 1; i < start - 1; i++)
+		if (strcmp(argv[i], "--nf") == 0)
+			return -EINVAL;
+	for (i = nf_app_next(argc, argv, start); i >= 0;
+	     i = nf_app_next(argc, argv, i + 1))
+		if (strcmp(argv[i], "--nf") == 0)
+			return 1;
+	return 0;
+}
+
+int
+pg_nf_app_args(int argc, char **argv, char **out)
+{
+	int i, n = 0;
+
+	if (argc > 0)
+		out[n++] = argv[0];
+	for (i = nf_app_next(argc, argv, nf_app_start(argc, argv)); i >= 0;
+	     i = nf_app_next(argc, argv, i + 1))
+		out[n++] = argv[i];
 	out[n] = NULL;
 	return n;
 }

@@ -266,6 +266,11 @@ nf_mode(void **state)
 	/* a second "--" is pktgen's, like any other argument */
 	a = ARGV("-l", "1", "--", "--", "--nf");
 	assert_int_equal(pg_nf_mode(count(a), a), 1);
+	/* the value of a library option is not ours */
+	a = ARGV("--tag", "--nf", "-r", "9");
+	assert_int_equal(pg_nf_mode(count(a), a), 0);
+	a = ARGV("--", "-n", "--nf", "--nf");
+	assert_int_equal(pg_nf_mode(count(a), a), 1);
 }
 
 /* The arguments onvm_nf_start() leaves to the NF, found before it runs. */
