@@ -7,7 +7,7 @@
 #
 # Usage: scripts/fuzz.sh [--seconds N] [TARGET...]
 #   TARGET: fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
-#   (default all; the "fuzz_" may be left out). N defaults to 60.
+#   fuzz_pktgen_opts (default all; "fuzz_" may be left out). N defaults to 60.
 #
 # Everything goes to ${ONVM_BUILD_DIR:-<repo>/build}/fuzz/: the binaries,
 # the working corpus (seeded from tests/fuzz/corpus/TARGET/, kept between
@@ -21,7 +21,8 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule)
+ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
+	fuzz_pktgen_opts)
 BUILD=${ONVM_BUILD_DIR:-$ONVM_ROOT/build}
 OUT=$BUILD/fuzz
 SRC=$ONVM_ROOT/tests/fuzz
@@ -49,6 +50,7 @@ sources() {
 	fuzz_chain) echo "$n/onvm_common.c" ;;
 	fuzz_nf_args) echo "$n/onvm_args.c $n/onvm_common.c" ;;
 	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $n/onvm_flow.c $n/onvm_common.c" ;;
+	fuzz_pktgen_opts) echo "$ONVM_ROOT/nfs/pktgen/pktgen_opts.c" ;;
 	esac
 }
 
@@ -114,7 +116,8 @@ build_target() {
 	read -r -a srcs <<<"$(sources "$t")"
 	if [ -x "$bin" ]; then
 		for f in "$SRC/$t.c" "$SRC"/*.h "${srcs[@]}" \
-			"$ONVM_ROOT"/onvm_nflib/internal/*.h "$ONVM_ROOT"/onvm_mgr/*.h; do
+			"$ONVM_ROOT"/onvm_nflib/internal/*.h "$ONVM_ROOT"/onvm_mgr/*.h \
+			"$ONVM_ROOT"/nfs/pktgen/pktgen_lib.h; do
 			if [ "$f" -nt "$bin" ]; then
 				stale=1
 			fi

@@ -88,6 +88,29 @@ NF_ARGS = {
     "prefix_no_value": argv("--file-prefix", "--", "-r", "1"),
 }
 
+PKTGEN_OPTS = {
+    "port": argv("-l", "1", "--no-pci", "--vdev=net_memif0,role=client",
+                 "--", "--rate", "10000", "--count", "20000", "--flows",
+                 "16", "--json", "pg.json"),
+    "nf": argv("--nf", "-r", "9", "--to", "1", "--count", "20000",
+               "--rate", "20000", "--json", "pg.json"),
+    "nf_eal": argv("-l", "1", "--", "--nf", "-r", "9", "-n", "2", "--tag",
+                   "pg", "--file-prefix=x", "--rate-pct", "50", "--probe",
+                   "0.5"),
+    "nf_in_eal": argv("--nf", "--", "-r", "9"),
+    "nf_value": argv("-r", "--nf", "--json", "--nf"),
+    "all_frames": argv("--", "--size=1518", "--proto", "mix", "--flows",
+                       "2", "--burst", "512", "--duration", "1e3"),
+    "imix": argv("--", "--imix", "--max-pps", "1e6", "--rate-pct", "100"),
+    "pcap": argv("--", "--pcap", "x.pcap", "--stats-interval", "0.1",
+                 "--drain", "60", "--link-wait=0", "--no-yield",
+                 "--no-path-check", "--linger", "--tx-port", "1023"),
+    "help": argv("--nf", "--help"),
+    "bad_tcp": argv("--", "--proto", "tcp", "--size", "64"),
+    "bad_to": argv("--", "--to", "1"),
+    "no_value": argv("--nf", "-r", "9", "--to"),
+}
+
 CHAIN = {
     "one": b"1",
     "three": b"1,2,3",
@@ -125,6 +148,7 @@ def main():
     write("fuzz_nf_args", NF_ARGS.items())
     write("fuzz_chain", CHAIN.items())
     write("fuzz_flow_rule", FLOW_RULE.items())
+    write("fuzz_pktgen_opts", PKTGEN_OPTS.items())
     return 0
 
 
