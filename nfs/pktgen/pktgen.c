@@ -802,7 +802,6 @@ pg_rx_stop(struct pg_ctx *c)
 	c->rx_lcore = RTE_MAX_LCORE;
 }
 
-
 /* Load --pcap's frames (before the EAL: a bad file costs no start). */
 int
 pg_pcap_open(struct pg_ctx *c, struct pg_pcap *pcap, char *err, size_t errlen)

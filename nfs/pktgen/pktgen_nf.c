@@ -25,6 +25,7 @@
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 #include <rte_random.h>
 
 #include <onvm_nf.h>
@@ -59,6 +60,7 @@ pg_nf_main(int argc, char **argv)
 	char err[512] = "";
 	char **app_argv, **nf_argv = argv;
 	int n, rc, nf_argc = argc;
+	unsigned int room;
 
 	memset(&pcap, 0, sizeof(pcap));
 	/* Our options first, so that a bad one costs no EAL start. */
@@ -102,6 +104,14 @@ pg_nf_main(int argc, char **argv)
 	if (rte_lcore_count() != 1) {
 		snprintf(err, sizeof(err), "--nf runs on one thread: give one "
 			 "lcore (-l N), not %u", rte_lcore_count());
+		goto fail;
+	}
+	room = rte_pktmbuf_data_room_size(onvm_nf_pool(nf));
+	if (room < RTE_PKTMBUF_HEADROOM + PG_MAX_FRAME) {
+		snprintf(err, sizeof(err), "the manager's mbufs hold %u bytes "
+			 "after their headroom; frames take up to %u",
+			 room > RTE_PKTMBUF_HEADROOM ?
+			 room - RTE_PKTMBUF_HEADROOM : 0, PG_MAX_FRAME);
 		goto fail;
 	}
 	if (pg_ctx_init(c, onvm_nf_pool(nf), c->o.pcap != NULL ? &pcap : NULL,
