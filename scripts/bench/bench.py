@@ -300,6 +300,25 @@ def states_of(recs):
     return sorted({rep_state(r) for r in recs})
 
 
+# A repetition that got less than this share of its busy cores' CPU time
+# was starved by other work on the host.
+STARVED_SHARE = 0.8
+
+
+def caveats(*rows):
+    """Why a comparison of these rows must be read with care: their
+    repetitions were not all made in one clean cross-core state (fast or
+    slow), or some got much less CPU than their busy cores."""
+    why = []
+    states = {st for r in rows for st in r["states"]}
+    if len(states) > 1 or not states <= {"fast", "slow"}:
+        why.append("across cross-core states")
+    if any(c is not None and c < STARVED_SHARE * 100 * r["cores"]
+           for r in rows for c in r["cpu_pct"]):
+        why.append("CPU-starved runs")
+    return why
+
+
 def cmd_report(argv):
     raw_path, meta_path, outdir = argv
     meta = json.load(open(meta_path))
@@ -352,8 +371,7 @@ def cmd_report(argv):
                 if peer not in rows:
                     continue
                 a, b = rows[key], rows[peer]
-                flag = (a["states"] != b["states"] or len(a["states"]) > 1
-                        or "changed" in a["states"] or "unknown" in a["states"] + b["states"])
+                why = caveats(a, b)
                 # The best runs (noise only ever costs throughput), and the
                 # medians of the repetitions both made in the fast state.
                 fast = [statistics.median(r["pps"] for r in x["reps"]
@@ -363,7 +381,7 @@ def cmd_report(argv):
                     "ratio": a["mpps"]["median"] / b["mpps"]["median"],
                     "best": a["mpps"]["max"] / b["mpps"]["max"],
                     "fast": fast[0] / fast[1] if None not in fast else None,
-                    "states": [a["states"], b["states"]], "flag": flag}
+                    "states": [a["states"], b["states"]], "caveats": why}
 
     # ---- targets
     targets = []
@@ -374,12 +392,12 @@ def cmd_report(argv):
             r = one["mpps"]["median"] / csmp["mpps"]["median"]
             targets.append({"variant": v, "what": "manager + 1 NF >= 1.2 x client_server_mp",
                             "value": "%.2f x" % r, "met": r >= 1.2,
-                            "flag": one["states"] != csmp["states"]})
+                            "caveats": caveats(one, csmp)})
         if one and three:
             r = three["mpps"]["median"] / one["mpps"]["median"]
             targets.append({"variant": v, "what": "chain of 3 >= 0.9 x chain of 1",
                             "value": "%.2f x" % r, "met": r >= 0.9,
-                            "flag": one["states"] != three["states"]})
+                            "caveats": caveats(one, three)})
         hops, best = [], []
         for n in meta["chains"]:
             rn = rows.get("%s/%d" % (v, n))
@@ -394,8 +412,8 @@ def cmd_report(argv):
                                 ", ".join("%.1f" % h for h in hops),
                                 ", ".join("%.1f" % h for h in best), max(meta["chains"])),
                             "met": max(hops) <= 10.0,
-                            "flag": len({st for k in meta["chains"]
-                                         for st in rows.get("%s/%d" % (v, k), {}).get("states", [])}) > 1})
+                            "caveats": caveats(*[rows["%s/%d" % (v, k)] for k in meta["chains"]
+                                                 if "%s/%d" % (v, k) in rows])})
 
     # ---- latency
     lat = {}
@@ -512,8 +530,9 @@ def markdown(res, plots):
     L += ["", "## Ours against the others", "",
           "Ratio of medians (ours / theirs); in brackets the ratio of the best runs, and of "
           "the medians of the repetitions both made in the fast state where there are such. "
-          "A ! marks a comparison across cross-core states (measured in different states, "
-          "or one flipped during a run): read it with care.", "",
+          "A ! marks a comparison across cross-core states (not every repetition of both in "
+          "one fast or one slow state), a ~ one where some repetition got less than %d %% of "
+          "its busy cores' CPU time: read those with care." % (STARVED_SHARE * 100), "",
           "| ours | / testpmd | / client_server_mp | / OVS-DPDK |", "| --- | ---: | ---: | ---: |"]
     for v in m["variants"]:
         for n in m["chains"]:
@@ -529,13 +548,15 @@ def markdown(res, plots):
                 extra = "best %.3f" % q["best"]
                 if q["fast"] is not None:
                     extra += ", fast %.3f" % q["fast"]
-                cells.append("%.3f%s (%s)" % (q["ratio"], " !" if q["flag"] else "", extra))
+                mark = ("!" if "across cross-core states" in q["caveats"] else "") + (
+                    "~" if "CPU-starved runs" in q["caveats"] else "")
+                cells.append("%.3f%s (%s)" % (q["ratio"], " " + mark if mark else "", extra))
             L.append("| %s | %s |" % (rows[key]["label"], " | ".join(cells)))
     L += ["", "## Targets", ""]
     for t in res["targets"]:
         L.append("- %s, %s: %s: **%s**%s" % (
             t["variant"], t["what"], t["value"], "met" if t["met"] else "not met",
-            " (across cross-core states)" if t["flag"] else ""))
+            " (read with care: %s)" % ", ".join(t["caveats"]) if t["caveats"] else ""))
     if res["latency"]:
         L += ["", "## Latency", "",
               "onvm-pktgen -> net_memif -> manager -> chain -> manager -> net_memif -> "
