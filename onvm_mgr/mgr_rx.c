@@ -10,6 +10,8 @@
  * Burst-based, lock-free, allocation-free, syscall-free. Every mbuf leaves
  * an iteration enqueued, transmitted or freed-and-counted. */
 
+#include <string.h>
+
 #include <rte_branch_prediction.h>
 #include <rte_ethdev.h>
 #include <rte_prefetch.h>
@@ -138,7 +140,7 @@ mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 	struct rte_mbuf *pkts[ONVM_BURST];
 	uint16_t chain[ONVM_BURST];
 	const struct onvm_shm *shm = ctx->shm;
-	struct onvm_pkt_meta *meta;
+	struct onvm_pkt_meta *meta, want;
 	uint16_t i, n, def;
 
 	n = rte_eth_rx_burst(port, q, pkts, ONVM_BURST);
@@ -153,17 +155,21 @@ mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 	else
 		for (i = 0; i < n; i++)
 			chain[i] = def;
+	memset(&want, 0, sizeof(want));
+	want.action = ONVM_ACT_NEXT;
 	for (i = 0; i < n && i < MGR_PREFETCH; i++)
 		rte_prefetch0(onvm_pkt_meta(pkts[i]));
 	for (i = 0; i < n; i++) {
 		if (i + MGR_PREFETCH < n)
 			rte_prefetch0(onvm_pkt_meta(pkts[i + MGR_PREFETCH]));
+		/* A recycled mbuf often carries the very metadata it needs:
+		 * then it is only read, and its cache line, last read by an
+		 * NF's core, is not taken back for writing. */
 		meta = onvm_pkt_meta(pkts[i]);
-		meta->action = ONVM_ACT_NEXT;
-		meta->chain_pos = 0;
-		meta->dest = 0;
-		meta->in_port = port;
-		meta->chain_id = chain[i];
+		want.chain_id = chain[i];
+		if (memcmp(meta, &want, sizeof(want)) != 0)
+			*meta = want;
+		pkts[i]->port = port;
 		mgr_to_nf(ctx, lc, pkts[i], onvm_chain_of(shm, chain[i])->sid[0]);
 	}
 }
@@ -188,7 +194,7 @@ mgr_from_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
 		dest = meta->dest;
 		pos = meta->chain_pos;
 		switch (onvm_route(onvm_chain_of(ctx->shm, meta->chain_id),
-				   meta->action, &dest, &pos, meta->in_port,
+				   meta->action, &dest, &pos, pkts[i]->port,
 				   ctx->nb_ports)) {
 		case ONVM_HOP_SERVICE:
 			meta->action = ONVM_ACT_NEXT;

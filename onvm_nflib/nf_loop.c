@@ -78,11 +78,20 @@ nf_edge(struct onvm_nf *nf, uint16_t sid)
 	return slot;
 }
 
+/* The manager died or is shutting down: a full ring will not drain. */
+static inline int
+nf_gone(const struct onvm_nf *nf)
+{
+	return nf->exit_reason == NF_EXIT_MGR_DEAD ||
+	       nf->exit_reason == NF_EXIT_MGR_STOP;
+}
+
 /* Enqueue all of @p pkts to @p r (we are its one producer). A full ring
  * means the consumer is behind: wait while it makes progress (its qs
  * moves), yielding the CPU if we share it. @return how many went in: fewer
  * than @p n only if the consumer (@p d, if not NULL) stood still for
- * NF_STUCK_MS, or the manager died (nf->exit_reason says so). */
+ * NF_STUCK_MS, or the manager died or is shutting down (nf_gone() says
+ * so): then nobody may ever drain the ring. */
 static inline unsigned int
 nf_enqueue_all(struct onvm_nf *nf, struct rte_ring *r, struct rte_mbuf **pkts,
 	       unsigned int n, const struct onvm_nf_slot *d, uint16_t d_slot)
@@ -100,8 +109,7 @@ nf_enqueue_all(struct onvm_nf *nf, struct rte_ring *r, struct rte_mbuf **pkts,
 		else
 			rte_pause();
 		now = rte_rdtsc();
-		if (nf_housekeeping(nf, now) &&
-		    nf->exit_reason == NF_EXIT_MGR_DEAD)
+		if (nf_housekeeping(nf, now) && nf_gone(nf))
 			return done;
 		if (d == NULL)
 			continue;
@@ -174,7 +182,7 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		pos = meta->chain_pos;
 		switch (meta->action == ONVM_ACT_DROP ? ONVM_HOP_DROP :
 			onvm_route(onvm_chain_of(nf->shm, meta->chain_id),
-				   meta->action, &dest, &pos, meta->in_port,
+				   meta->action, &dest, &pos, pkts[i]->port,
 				   nf->nb_ports)) {
 		case ONVM_HOP_SERVICE:
 			if (d_slot < 0 && dest != d_sid) {
@@ -234,7 +242,7 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		done = nf_enqueue_all(nf, d->in_ring, h->pkts, n_dir, d,
 				      (uint16_t)d_slot);
 		if (unlikely(done < n_dir)) {
-			if (nf->exit_reason == NF_EXIT_MGR_DEAD)
+			if (nf_gone(nf))
 				return -ENOTCONN;
 			/* The next NF is stuck: the rest through the
 			 * manager, which counts the drops against it. The

@@ -46,10 +46,13 @@ struct onvm_pkt_meta {
 	uint8_t action;    /**< enum onvm_action, set by the NF */
 	uint8_t chain_pos; /**< index in the chain of the service it is at */
 	uint16_t dest;     /**< service id (TONF) or port id (OUT) */
-	uint16_t in_port;  /**< port the packet arrived on */
 	uint16_t chain_id; /**< the chain it follows, chosen at arrival (a
 			    *   flow rule's, else the default); kept to the end */
+	uint16_t reserved; /**< 0 */
 };
+/* The port a packet arrived on is the mbuf's own `port` field (its first
+ * cache line), not here: the manager then rewrites nothing of a recycled
+ * mbuf's metadata when it is what the packet needs (see mgr_rx.c). */
 
 /** Offset of the metadata field; set when the NF attaches. */
 extern int onvm_pkt_meta_offset;
@@ -76,8 +79,9 @@ onvm_pkt_init(struct rte_mbuf *pkt, uint16_t in_port)
 	m->action = ONVM_ACT_NEXT;
 	m->chain_pos = 0;
 	m->dest = 0;
-	m->in_port = in_port;
 	m->chain_id = 0;
+	m->reserved = 0;
+	pkt->port = in_port;
 }
 
 /** Send the packet to the next service of its chain (the default). */
@@ -118,7 +122,7 @@ onvm_pkt_drop(struct rte_mbuf *pkt)
 static inline uint16_t
 onvm_pkt_in_port(struct rte_mbuf *pkt)
 {
-	return onvm_pkt_meta(pkt)->in_port;
+	return pkt->port;
 }
 
 #ifdef __cplusplus

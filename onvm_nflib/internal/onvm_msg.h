@@ -15,7 +15,9 @@
 #include "onvm_limits.h"
 
 #define ONVM_MP_ACTION "onvm_ctl"
-#define ONVM_MSG_TIMEOUT_MS 2000
+/* Generous: on a loaded host the manager's IPC thread may wait seconds for
+ * a CPU, and an NF that gives up too early registers and leaves at once. */
+#define ONVM_MSG_TIMEOUT_MS 10000
 
 enum onvm_msg_op {
 	ONVM_MSG_REGISTER = 1,

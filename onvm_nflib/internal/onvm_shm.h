@@ -39,7 +39,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 5
+#define ONVM_SHM_VERSION 6
 
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
