@@ -371,6 +371,7 @@ main(int argc, char **argv)
 		ctx.nb_ports, ctx.nb_lcores, ctx.opts.chain.len,
 		ctx.opts.max_nfs);
 	mgr_stats_init(&ctx);
+	mgr_ctl_init(&ctx);	/* without it onvmctl fails; traffic does not */
 	rc = rte_ctrl_thread_create(&ctl, "onvm-ctl", NULL, mgr_ctl_thread,
 				    &ctx);
 	if (rc != 0) {
@@ -382,6 +383,7 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	pthread_join(ctl, NULL);
 
+	mgr_ctl_fini(&ctx);
 	mgr_shutdown(&ctx);
 	mgr_watch_stop(&ctx);
 	mgr_self = NULL;
@@ -391,6 +393,7 @@ main(int argc, char **argv)
 	return 0;
 fail:
 	ctx.quit = 1;
+	mgr_ctl_fini(&ctx);
 	mgr_watch_stop(&ctx);
 	if (ctx.shm != NULL)
 		mgr_registry_fini(&ctx);

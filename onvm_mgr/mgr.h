@@ -13,8 +13,9 @@
  *    the NF slots with slot % nb_lcores == its index;
  *  - the control thread (mgr_ctl_thread): heartbeat, start-up, liveness,
  *    stats, shutdown;
- *  - DPDK's IPC thread: registration messages.
- * The control thread and the IPC thread change the registry only under
+ *  - DPDK's IPC thread: registration messages;
+ *  - DPDK's telemetry threads: runtime control (mgr_ctl.c).
+ * The control, IPC and telemetry threads change the registry only under
  * `reg_lock`; data lcores never take it (see onvm_shm.h and onvm_svc.h). */
 
 #include <pthread.h>
@@ -162,11 +163,25 @@ void mgr_watch_add(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_watch_forget(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot);
 
+/* mgr_ctl.c: runtime control (onvmctl) over DPDK telemetry */
+int mgr_ctl_init(struct mgr_ctx *ctx);
+void mgr_ctl_fini(struct mgr_ctx *ctx);
+
 /* mgr_rx.c: the data path */
 int mgr_lcore_main(void *arg);
 
 /* mgr_stats.c */
+struct mgr_totals {
+	struct mgr_lcore_stats st;
+	struct rte_eth_stats eth[ONVM_MAX_PORTS];
+};
+
 void mgr_stats_init(struct mgr_ctx *ctx);
+/* Counters summed over lcores and NFs, port stats read now: any thread. */
+void mgr_stats_totals(struct mgr_ctx *ctx, struct mgr_totals *t);
+uint64_t mgr_port_drops(const struct mgr_totals *t, uint16_t p);
+/* "running", "stopping" or "stalled": any thread. */
+const char *mgr_stats_nf_state(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_stats_report(struct mgr_ctx *ctx, int final);
 void mgr_log_first_packets(struct mgr_ctx *ctx);
 void mgr_check_stalls(struct mgr_ctx *ctx);

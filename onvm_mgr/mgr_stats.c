@@ -48,13 +48,9 @@ static struct {
 
 #define MGR_STALL_MS 500	/* no heartbeat for this long: stalled */
 
-struct mgr_totals {
-	struct mgr_lcore_stats st;
-	struct rte_eth_stats eth[ONVM_MAX_PORTS];
-};
-
+/* The data lcores' and NFs' counters, summed; any thread. */
 static void
-mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
+mgr_sum_counters(struct mgr_ctx *ctx, struct mgr_totals *t)
 {
 	const struct mgr_lcore_stats *s;
 	uint16_t i, j;
@@ -95,6 +91,15 @@ mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
 			t->st.drop[MGR_DROP_TX_FULL] += full;
 		}
 	}
+}
+
+/* The control thread: keeps the last port stats for after the close. */
+static void
+mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
+{
+	uint16_t j;
+
+	mgr_sum_counters(ctx, t);
 	for (j = 0; j < ctx->nb_ports; j++) {
 		if (!ctx->ports_closed && rte_eth_stats_get(j, &t->eth[j]) == 0)
 			prev.eth[j] = t->eth[j];
@@ -103,7 +108,18 @@ mgr_sum(struct mgr_ctx *ctx, struct mgr_totals *t)
 	}
 }
 
-static uint64_t
+void
+mgr_stats_totals(struct mgr_ctx *ctx, struct mgr_totals *t)
+{
+	uint16_t j;
+
+	mgr_sum_counters(ctx, t);
+	for (j = 0; j < ctx->nb_ports; j++)
+		if (ctx->ports_closed || rte_eth_stats_get(j, &t->eth[j]) != 0)
+			memset(&t->eth[j], 0, sizeof(t->eth[j]));
+}
+
+uint64_t
 mgr_port_drops(const struct mgr_totals *t, uint16_t p)
 {
 	return t->eth[p].imissed + t->eth[p].ierrors + t->eth[p].rx_nombuf +
@@ -388,13 +404,25 @@ mgr_check_stalls(struct mgr_ctx *ctx)
 	}
 }
 
+/* The control thread writes `prev`; other threads (telemetry) read a byte
+ * and a pid of it, at worst one tick old. */
 static const char *
 mgr_nf_state(const struct onvm_nf_slot *nf, uint32_t state, uint16_t slot)
 {
-	if (state == ONVM_NF_RUNNING && prev.stalled[slot] &&
-	    prev.hb_pid[slot] == nf->pid)
+	if (state == ONVM_NF_RUNNING &&
+	    __atomic_load_n(&prev.stalled[slot], __ATOMIC_RELAXED) &&
+	    __atomic_load_n(&prev.hb_pid[slot], __ATOMIC_RELAXED) == nf->pid)
 		return "stalled";
-	return nf_state_names[state];
+	return state < RTE_DIM(nf_state_names) ? nf_state_names[state] : "?";
+}
+
+const char *
+mgr_stats_nf_state(struct mgr_ctx *ctx, uint16_t slot)
+{
+	const struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
+
+	return mgr_nf_state(nf, __atomic_load_n(&nf->state, __ATOMIC_ACQUIRE),
+			    slot);
 }
 
 /* Log each NF's start-to-first-packet time once; every control tick. */
