@@ -7,7 +7,8 @@
 #
 # Usage: scripts/fuzz.sh [--seconds N] [TARGET...]
 #   TARGET: fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
-#   fuzz_pktgen_opts (default all; "fuzz_" may be left out). N defaults to 60.
+#   fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json (default all; "fuzz_" may
+#   be left out). N defaults to 60.
 #
 # Everything goes to ${ONVM_BUILD_DIR:-<repo>/build}/fuzz/: the binaries,
 # the working corpus (seeded from tests/fuzz/corpus/TARGET/, kept between
@@ -22,7 +23,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
-	fuzz_pktgen_opts)
+	fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json)
 BUILD=${ONVM_BUILD_DIR:-$ONVM_ROOT/build}
 OUT=$BUILD/fuzz
 SRC=$ONVM_ROOT/tests/fuzz
@@ -31,10 +32,11 @@ CC=${ONVM_FUZZ_CC:-clang}
 CFLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -D_GNU_SOURCE -std=gnu11
 	-Wall -Wno-unused-parameter
-	-I"$SRC" -I"$ONVM_ROOT/onvm_nflib/internal" -I"$ONVM_ROOT/onvm_mgr")
+	-I"$SRC" -I"$ONVM_ROOT/onvm_nflib/internal" -I"$ONVM_ROOT/onvm_mgr"
+	-I"$ONVM_ROOT/onvm_mgr/ctl")
 
 usage() {
-	sed -n '5,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -51,12 +53,14 @@ sources() {
 	fuzz_nf_args) echo "$n/onvm_args.c $n/onvm_common.c" ;;
 	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $n/onvm_flow.c $n/onvm_common.c" ;;
 	fuzz_pktgen_opts) echo "$ONVM_ROOT/nfs/pktgen/pktgen_opts.c" ;;
+	fuzz_ctl_args) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_args.c $n/onvm_common.c" ;;
+	fuzz_ctl_json) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_json.c" ;;
 	esac
 }
 
 max_len() {
 	case $1 in
-	fuzz_flow) echo 2048 ;;
+	fuzz_flow | fuzz_ctl_json) echo 2048 ;;
 	*) echo 512 ;;
 	esac
 }
@@ -117,7 +121,8 @@ build_target() {
 	if [ -x "$bin" ]; then
 		for f in "$SRC/$t.c" "$SRC"/*.h "${srcs[@]}" \
 			"$ONVM_ROOT"/onvm_nflib/internal/*.h "$ONVM_ROOT"/onvm_mgr/*.h \
-			"$ONVM_ROOT"/nfs/pktgen/pktgen_lib.h; do
+			"$ONVM_ROOT"/nfs/pktgen/pktgen_lib.h \
+			"$ONVM_ROOT"/onvm_mgr/ctl/*.h; do
 			if [ "$f" -nt "$bin" ]; then
 				stale=1
 			fi

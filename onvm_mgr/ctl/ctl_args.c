@@ -150,6 +150,8 @@ join_words(struct ctl_opts *o, char **w, int n, const char *what, char *err,
 		off += len;
 		o->param[off] = '\0';
 	}
+	if (strspn(o->param, " \t") == off)	/* only blanks */
+		return ctl_fail(err, errlen, "%s", what);
 	return 0;
 }
 
@@ -305,6 +307,11 @@ ctl_args_parse(int argc, char **argv, struct ctl_opts *o, char *err,
 		} else if (strcmp(words[1], "set") == 0 && nw == 3) {
 			o->cmd = CTL_CHAIN_SET;
 			o->tel_cmd = CTL_CMD_CHAIN_SET;
+			if (words[2][0] == '\0') {
+				ctl_fail(err, errlen, "chain set: empty chain%s",
+					 "");
+				goto out;
+			}
 			if (strlen(words[2]) > 255) {
 				ctl_fail(err, errlen, "chain set: chain too "
 					 "long%s", "");

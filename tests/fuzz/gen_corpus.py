@@ -4,8 +4,9 @@
 #
 # Write the seed corpora of the fuzz targets into tests/fuzz/corpus/TARGET/:
 # real frames (scapy) for fuzz_flow, NUL-separated command lines for the
-# argv targets, chain strings for fuzz_chain. Rerun after changing a seed;
-# the files are committed, so fuzzing needs no scapy.
+# argv targets, chain strings for fuzz_chain, telemetry replies for
+# fuzz_ctl_json. Rerun after changing a seed; the files are committed, so
+# fuzzing needs no scapy.
 # Usage: /usr/bin/python3 tests/fuzz/gen_corpus.py
 
 import os
@@ -121,6 +122,31 @@ CHAIN = {
     "double_comma": b"1,,2",
 }
 
+CTL_ARGS = {
+    "nfs_json": argv("--json", "nfs", "-f", "p"),
+    "flow_add": argv("flow", "add", "udp", "10.0.0.1", "1234", "10.0.0.2",
+                     "80", "in", "0", "chain", "1,2"),
+    "flow_del": argv("--socket=/x", "flow", "del", "--", "tcp 1 2 3 4"),
+    "stop": argv("stop", "2:1", "--no-wait", "--timeout", "2.5"),
+    "stop_slot": argv("stop", "--slot", "31"),
+    "chain_set": argv("chain", "set", "3,2,1"),
+    "bad": argv("stop", "0:1", "--bogus", "chain", "x"),
+}
+
+CTL_JSON = {
+    "greeting": b'{"version":"DPDK 22.11.11","pid":18257,'
+                b'"max_output_len":16384}',
+    "nfs": b'{"/onvm/nfs":{"0":{"name":"simple_forward","tag":"",'
+           b'"service":1,"instance":1,"pid":42,"state":"running",'
+           b'"cpu":-1,"rx":18446744073709551615}}}',
+    "flows": b'{"/onvm/flows":{"total":1,"start":0,"count":1,"next":-1,'
+             b'"match":["udp 10.0.0.1 1 10.0.0.2 2"],"chain":["1,2"],'
+             b'"hits":[0]}}',
+    "error": rb'{"/onvm/flow/add":{"error":"bad \"x\" \u00e9\ud83d\ude00"}}',
+    "null": b'{"/onvm/x":null}',
+    "scalars": rb'[true,false,null,-0,1.5e-3,"\n\t\/"]',
+}
+
 
 FLOW_RULE = {
     "udp4_chain": b"udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3",
@@ -149,6 +175,8 @@ def main():
     write("fuzz_chain", CHAIN.items())
     write("fuzz_flow_rule", FLOW_RULE.items())
     write("fuzz_pktgen_opts", PKTGEN_OPTS.items())
+    write("fuzz_ctl_args", CTL_ARGS.items())
+    write("fuzz_ctl_json", CTL_JSON.items())
     return 0
 
 

@@ -178,6 +178,8 @@ flow_add_del(void **state)
 	expect_err(parse(ARGV("flow", "list")), "flow: expected");
 	expect_err(parse(ARGV("flow", "add")), "flow add: no rule");
 	expect_err(parse(ARGV("flow", "del")), "flow del: no match");
+	expect_err(parse(ARGV("flow", "add", "")), "flow add: no rule");
+	expect_err(parse(ARGV("flow", "add", " ", "")), "flow add: no rule");
 }
 
 static void
@@ -236,6 +238,7 @@ chain(void **state)
 	assert_int_equal(parse(ARGV("chain", "set", "0")), 0);
 	assert_string_equal(o.param, "0");
 	expect_err(parse(ARGV("chain", "set")), "chain: expected");
+	expect_err(parse(ARGV("chain", "set", "")), "chain set: empty chain");
 	expect_err(parse(ARGV("chain", "set", "1", "2")), "chain: expected");
 	expect_err(parse(ARGV("chain", "show")), "chain: expected");
 }
