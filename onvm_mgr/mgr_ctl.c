@@ -34,6 +34,14 @@
 
 #define CTL_ERR_LEN RTE_TEL_MAX_STRING_LEN
 
+/* A page of /onvm/flows: at most this many rules, and about this many
+ * bytes of JSON (a rule costs its text plus CTL_FLOW_ROW_BYTES: quotes,
+ * commas and its hit count), well inside DPDK 22.11's 16 KiB reply and
+ * 512-entry arrays. */
+#define CTL_FLOW_PAGE_MAX 400
+#define CTL_FLOW_PAGE_BYTES 14000
+#define CTL_FLOW_ROW_BYTES 28
+
 /* Set at init and cleared at fini, under `lock`, which every command holds
  * while it runs: after mgr_ctl_fini() none touches the manager (DPDK 22.11
  * cannot unregister a telemetry command). */
@@ -279,6 +287,148 @@ ctl_chain(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* /onvm/chain/set,SID[,SID...]: {"default": [...], "previous": [...]} */
+static int
+ctl_chain_set(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
+{
+	char err[CTL_ERR_LEN];
+	struct onvm_chain prev, now;
+
+	prev = ctl_default_chain(ctx);
+	/* takes reg_lock, then the flow lock */
+	if (mgr_chain_set_default(ctx, params != NULL ? params : "", err,
+				  sizeof(err)) < 0)
+		return ctl_error(d, "%s", err[0] ? err : "cannot set the chain");
+	now = ctl_default_chain(ctx);
+	rte_tel_data_start_dict(d);
+	ctl_add_chain(d, "default", &now);
+	ctl_add_chain(d, "previous", &prev);
+	return 0;
+}
+
+/* One page of /onvm/flows, filled by the walk (under the flow lock). */
+struct ctl_flow_page {
+	struct rte_tel_data *match, *chain, *hits;
+	uint32_t start;		/* the first rule wanted, by walk order */
+	uint32_t seen;		/* rules walked */
+	uint32_t count;		/* rules in the page */
+	size_t bytes;		/* their JSON, about */
+	int full;
+};
+
+static int
+ctl_flow_cb(const char *rule, uint64_t hits, void *arg)
+{
+	struct ctl_flow_page *pg = arg;
+	char match[ONVM_FLOW_TEXT_LEN];
+	const char *chain;
+	size_t cost;
+
+	if (pg->seen++ < pg->start || pg->full)
+		return 0;
+	/* "MATCH chain SIDS": each part well under RTE_TEL_MAX_STRING_LEN
+	 * (about 103 and 47 characters at most), the whole not always */
+	chain = strstr(rule, " chain ");
+	if (chain == NULL)
+		chain = rule + strlen(rule);
+	snprintf(match, sizeof(match), "%.*s", (int)(chain - rule), rule);
+	chain += *chain != '\0' ? 7 : 0;
+	cost = strlen(match) + strlen(chain) + CTL_FLOW_ROW_BYTES;
+	if (pg->count == CTL_FLOW_PAGE_MAX ||
+	    pg->bytes + cost > CTL_FLOW_PAGE_BYTES) {
+		pg->full = 1;
+		return 0;
+	}
+	rte_tel_data_add_array_string(pg->match, match);
+	rte_tel_data_add_array_string(pg->chain, chain);
+	rte_tel_data_add_array_u64(pg->hits, hits);
+	pg->count++;
+	pg->bytes += cost;
+	return 0;
+}
+
+/* /onvm/flows[,START]: the rules from number START (in the table's walk
+ * order), as many as fit in a reply:
+ * {"total", "start", "count", "next", "match": [...], "chain": [...],
+ *  "hits": [...]}; "next" is the START of the next page, or -1. */
+static int
+ctl_flows(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
+{
+	struct ctl_flow_page pg = { 0 };
+	unsigned long start = 0;
+	int total;
+
+	if (params != NULL && params[0] != '\0' &&
+	    onvm_parse_uint(params, 0, INT32_MAX, &start) < 0)
+		return ctl_error(d, "bad start '%.32s' for %s (a rule number "
+				 "from 0)", params, CTL_CMD_FLOWS);
+	pg.start = (uint32_t)start;
+	pg.match = rte_tel_data_alloc();
+	pg.chain = rte_tel_data_alloc();
+	pg.hits = rte_tel_data_alloc();
+	if (pg.match == NULL || pg.chain == NULL || pg.hits == NULL) {
+		rte_tel_data_free(pg.match);
+		rte_tel_data_free(pg.chain);
+		rte_tel_data_free(pg.hits);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_array(pg.match, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(pg.chain, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(pg.hits, RTE_TEL_U64_VAL);
+	total = mgr_flow_rule_walk(ctx, ctl_flow_cb, &pg);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "total", total);
+	rte_tel_data_add_dict_int(d, "start", (int)pg.start);
+	rte_tel_data_add_dict_int(d, "count", (int)pg.count);
+	rte_tel_data_add_dict_int(d, "next", pg.full ?
+				  (int)(pg.start + pg.count) : -1);
+	rte_tel_data_add_dict_container(d, "match", pg.match, 0);
+	rte_tel_data_add_dict_container(d, "chain", pg.chain, 0);
+	rte_tel_data_add_dict_container(d, "hits", pg.hits, 0);
+	return 0;
+}
+
+/* /onvm/flow/add,RULE: {"added": RULE}, and /onvm/flow/del,MATCH:
+ * {"deleted": MATCH}, in canonical text. The flow functions take the flow
+ * lock themselves. */
+static int
+ctl_flow_change(struct mgr_ctx *ctx, const char *params,
+		struct rte_tel_data *d, int add)
+{
+	char err[CTL_ERR_LEN], text[ONVM_FLOW_TEXT_LEN];
+	struct onvm_flow_rule r;
+	int rc;
+
+	if (params == NULL || params[0] == '\0')
+		return ctl_error(d, "%s needs a %s", add ? CTL_CMD_FLOW_ADD :
+				 CTL_CMD_FLOW_DEL, add ? "rule" : "match");
+	rc = add ? mgr_flow_rule_add(ctx, params, err, sizeof(err)) :
+		   mgr_flow_rule_del(ctx, params, err, sizeof(err));
+	if (rc < 0)
+		return ctl_error(d, "%s", err[0] ? err : strerror(-rc));
+	/* it parsed there, so here */
+	if (onvm_flow_rule_parse(params, add, &r, err, sizeof(err)) < 0 ||
+	    onvm_flow_rule_format(&r, text, sizeof(text)) < 0)
+		snprintf(text, sizeof(text), "%s", params);
+	MGR_LOG(INFO, "flow rule %s (runtime control): %s",
+		add ? "added" : "removed", text);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, add ? "added" : "deleted", text);
+	return 0;
+}
+
+static int
+ctl_flow_add(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
+{
+	return ctl_flow_change(ctx, params, d, 1);
+}
+
+static int
+ctl_flow_del(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
+{
+	return ctl_flow_change(ctx, params, d, 0);
+}
+
 /* /onvm/nf/stop,SID:IID or slot=N: ask the NF to leave, as SIGTERM would;
  * it drains its rings and deregisters (nf_housekeeping() sees stop_req).
  * Replies at once: {"slot", "service", "instance", "pid", "name"}. */
@@ -373,6 +523,10 @@ CTL_CB(ctl_cb_nfs, ctl_nfs)
 CTL_CB(ctl_cb_services, ctl_services)
 CTL_CB(ctl_cb_chain, ctl_chain)
 CTL_CB(ctl_cb_nf_stop, ctl_nf_stop)
+CTL_CB(ctl_cb_chain_set, ctl_chain_set)
+CTL_CB(ctl_cb_flows, ctl_flows)
+CTL_CB(ctl_cb_flow_add, ctl_flow_add)
+CTL_CB(ctl_cb_flow_del, ctl_flow_del)
 
 static const struct {
 	const char *cmd;
@@ -386,13 +540,21 @@ static const struct {
 	{ CTL_CMD_NF_STOP, ctl_cb_nf_stop,
 	  "Ask an NF to leave. Parameters: SID:IID or slot=N" },
 	{ CTL_CMD_CHAIN, ctl_cb_chain, "onvm default chain. No parameters" },
+	{ CTL_CMD_CHAIN_SET, ctl_cb_chain_set,
+	  "Set the default chain. Parameters: SID[,SID...]" },
+	{ CTL_CMD_FLOWS, ctl_cb_flows,
+	  "onvm flow rules, a page. Parameters: first rule (0)" },
+	{ CTL_CMD_FLOW_ADD, ctl_cb_flow_add,
+	  "Add a flow rule. Parameters: P SRC SPORT DST DPORT chain S,.." },
+	{ CTL_CMD_FLOW_DEL, ctl_cb_flow_del,
+	  "Delete a flow rule. Parameters: P SRC SPORT DST DPORT [in N]" },
 };
 
 int
 mgr_ctl_init(struct mgr_ctx *ctx)
 {
 	unsigned int i;
-	int rc;
+	int rc, first = 0;
 
 	pthread_mutex_lock(&ctl.lock);
 	ctl.ctx = ctx;
@@ -402,12 +564,12 @@ mgr_ctl_init(struct mgr_ctx *ctx)
 						ctl_cmds[i].help);
 		if (rc < 0) {
 			MGR_LOG(WARNING, "cannot register telemetry command %s "
-				"(%s): onvmctl will not work", ctl_cmds[i].cmd,
+				"(%s): onvmctl cannot use it", ctl_cmds[i].cmd,
 				strerror(-rc));
-			return rc;
+			first = first ? first : rc;
 		}
 	}
-	return 0;
+	return first;
 }
 
 void
