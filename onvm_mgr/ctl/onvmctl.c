@@ -100,6 +100,10 @@ ctl_connect(struct ctl_conn *c, const struct ctl_opts *o)
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		if ((errno == ENOENT || errno == ECONNREFUSED) &&
+		    o->socket == NULL && onvm_primary_alive(o->prefix))
+			ctl_die("the DPDK primary on %s has no telemetry socket "
+				"(started with --no-telemetry?)", c->where);
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			ctl_die("no manager on %s (is onvm-mgr running?)",
 				c->where);
