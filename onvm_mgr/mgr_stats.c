@@ -248,7 +248,8 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"rx_ring_used\": %u, \"in_ring_used\": %u"
 			", \"fed_by_slot\": %d, \"injected\": %" PRIu64
 			", \"start_to_first_pkt_ms\": %.1f"
-			", \"start_ns\": %" PRIu64 ", \"first_pkt_ns\": %" PRIu64 "}",
+			", \"start_ns\": %" PRIu64 ", \"reg_ns\": %" PRIu64
+			", \"first_pkt_ns\": %" PRIu64 "}",
 			sep, i, nf->name, nf->tag, nf->service_id,
 			nf->instance_id, nf->pid, mgr_nf_state(nf, state, i),
 			nf->nf.rx, nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i],
@@ -257,7 +258,7 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
 			rte_ring_count(nf->rx_ring), rte_ring_count(nf->in_ring),
 			__atomic_load_n(&nf->in_from, __ATOMIC_RELAXED),
-			nf->nf.injected, first_ms, nf->start_ns,
+			nf->nf.injected, first_ms, nf->start_ns, nf->reg_ns,
 			nf->nf.first_pkt_ns);
 		sep = ",";
 	}
@@ -448,8 +449,20 @@ mgr_log_first_packets(struct mgr_ctx *ctx)
 void
 mgr_stats_init(struct mgr_ctx *ctx)
 {
+	struct mgr_totals t;
+	int rc;
+
 	memset(&prev, 0, sizeof(prev));
 	prev.ns = ctx->start_ns;
+	/* A first JSON at once, not after an interval: it says that the
+	 * tables exist and NFs can attach (onvm-deploy waits for it). */
+	if (ctx->opts.stats_json == NULL)
+		return;
+	mgr_sum(ctx, &t);
+	rc = mgr_write_json(ctx, &t, 0, 0, 0);
+	if (rc < 0)
+		MGR_LOG(WARNING, "cannot write %s: %s", ctx->opts.stats_json,
+			strerror(-rc));
 }
 
 void
