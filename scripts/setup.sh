@@ -18,7 +18,8 @@ set -euo pipefail
 
 PACKAGES=(libdpdk-dev dpdk meson ninja-build pkg-config gcc libnuma-dev
 	libhugetlbfs-dev libhugetlbfs-bin libcmocka-dev libpcap-dev
-	python3-scapy tshark clang libfuzzer-14-dev libclang-rt-14-dev)
+	python3-scapy tshark clang libfuzzer-14-dev libclang-rt-14-dev
+	libyaml-dev)
 HUGEPAGES=${ONVM_HUGEPAGES:-1024}
 BUILD=${ONVM_BUILD_DIR:-$ONVM_ROOT/build}
 NR_HUGE=/sys/kernel/mm/hugepages/hugepages-2048kB
