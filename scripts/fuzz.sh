@@ -7,8 +7,8 @@
 #
 # Usage: scripts/fuzz.sh [--seconds N] [TARGET...]
 #   TARGET: fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
-#   fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json (default all; "fuzz_" may
-#   be left out). N defaults to 60.
+#   fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json fuzz_deploy (default all;
+#   "fuzz_" may be left out). N defaults to 60.
 #
 # Everything goes to ${ONVM_BUILD_DIR:-<repo>/build}/fuzz/: the binaries,
 # the working corpus (seeded from tests/fuzz/corpus/TARGET/, kept between
@@ -23,7 +23,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ALL_TARGETS=(fuzz_flow fuzz_mgr_opts fuzz_nf_args fuzz_chain fuzz_flow_rule
-	fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json)
+	fuzz_pktgen_opts fuzz_ctl_args fuzz_ctl_json fuzz_deploy)
 BUILD=${ONVM_BUILD_DIR:-$ONVM_ROOT/build}
 OUT=$BUILD/fuzz
 SRC=$ONVM_ROOT/tests/fuzz
@@ -33,7 +33,7 @@ CFLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -D_GNU_SOURCE -std=gnu11
 	-Wall -Wno-unused-parameter
 	-I"$SRC" -I"$ONVM_ROOT/onvm_nflib/internal" -I"$ONVM_ROOT/onvm_mgr"
-	-I"$ONVM_ROOT/onvm_mgr/ctl")
+	-I"$ONVM_ROOT/onvm_mgr/ctl" -I"$ONVM_ROOT/tools/onvm_deploy")
 
 usage() {
 	sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -55,12 +55,24 @@ sources() {
 	fuzz_pktgen_opts) echo "$ONVM_ROOT/nfs/pktgen/pktgen_opts.c" ;;
 	fuzz_ctl_args) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_args.c $n/onvm_common.c" ;;
 	fuzz_ctl_json) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_json.c" ;;
+	fuzz_deploy)
+		local d=$ONVM_ROOT/tools/onvm_deploy
+		echo "$d/deploy_yaml.c $d/deploy_conf.c $d/deploy_cmd.c $n/onvm_common.c"
+		;;
+	esac
+}
+
+# Libraries a target links besides the sanitizers' runtime.
+libs() {
+	case $1 in
+	fuzz_deploy) echo "-lyaml -lm" ;;
 	esac
 }
 
 max_len() {
 	case $1 in
 	fuzz_flow | fuzz_ctl_json) echo 2048 ;;
+	fuzz_deploy) echo 4096 ;;
 	*) echo 512 ;;
 	esac
 }
@@ -116,20 +128,22 @@ rm -f "$probe" "$probe.c"
 # Rebuild TARGET if a source or header it may use is newer than it.
 build_target() {
 	local t=$1 bin=$OUT/$1 f stale=0
-	local srcs
+	local srcs libs
 	read -r -a srcs <<<"$(sources "$t")"
+	read -r -a libs <<<"$(libs "$t")"
 	if [ -x "$bin" ]; then
 		for f in "$SRC/$t.c" "$SRC"/*.h "${srcs[@]}" \
 			"$ONVM_ROOT"/onvm_nflib/internal/*.h "$ONVM_ROOT"/onvm_mgr/*.h \
 			"$ONVM_ROOT"/nfs/pktgen/pktgen_lib.h \
-			"$ONVM_ROOT"/onvm_mgr/ctl/*.h; do
+			"$ONVM_ROOT"/onvm_mgr/ctl/*.h \
+			"$ONVM_ROOT"/tools/onvm_deploy/*.h; do
 			if [ "$f" -nt "$bin" ]; then
 				stale=1
 			fi
 		done
 		[ $stale -eq 0 ] && return 0
 	fi
-	"$CC" "${CFLAGS[@]}" "$SRC/$t.c" "${srcs[@]}" -o "$bin.tmp" \
+	"$CC" "${CFLAGS[@]}" "$SRC/$t.c" "${srcs[@]}" ${libs[@]+"${libs[@]}"} -o "$bin.tmp" \
 		>"$OUT/logs/$t.build.log" 2>&1 || return 1
 	mv "$bin.tmp" "$bin"
 }

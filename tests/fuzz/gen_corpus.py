@@ -5,7 +5,8 @@
 # Write the seed corpora of the fuzz targets into tests/fuzz/corpus/TARGET/:
 # real frames (scapy) for fuzz_flow, NUL-separated command lines for the
 # argv targets, chain strings for fuzz_chain, telemetry replies for
-# fuzz_ctl_json. Rerun after changing a seed; the files are committed, so
+# fuzz_ctl_json, and the deployment files of deploy/ and tests/deploy/ for
+# fuzz_deploy. Rerun after changing a seed; the files are committed, so
 # fuzzing needs no scapy.
 # Usage: /usr/bin/python3 tests/fuzz/gen_corpus.py
 
@@ -159,6 +160,24 @@ FLOW_RULE = {
 }
 
 
+def deploy_files():
+    root = os.path.dirname(os.path.dirname(HERE))
+    for d in ("deploy", os.path.join("tests", "deploy")):
+        for name in sorted(os.listdir(os.path.join(root, d))):
+            if name.endswith(".yaml"):
+                with open(os.path.join(root, d, name), "rb") as f:
+                    yield name[:-5], f.read()
+    yield "flow_style", (b"{manager: {ports: [net_null0], chain: [1], "
+                         b"lcores: '0-1', restart: 1/1, nf_tx: on}, "
+                         b"nfs: [{exec: onvm-sink, service: 1, "
+                         b"instances: 2, cores: [0, 1], args: [-x]}], "
+                         b"flows: [{proto: tcp, src: '::1/128', "
+                         b"dport: 1, in_port: 0, chain: 1}]}\n")
+    yield "env", (b"manager:\n  ports: ['${ONVM_FUZZ}', "
+                  b"'net_null${ONVM_FUZZ_EMPTY:-0}$$']\n  chain: 1\n"
+                  b"nfs:\n  - {exec: x, service: 1}\n")
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     shutil.rmtree(d, ignore_errors=True)
@@ -177,6 +196,7 @@ def main():
     write("fuzz_pktgen_opts", PKTGEN_OPTS.items())
     write("fuzz_ctl_args", CTL_ARGS.items())
     write("fuzz_ctl_json", CTL_JSON.items())
+    write("fuzz_deploy", deploy_files())
     return 0
 
 
