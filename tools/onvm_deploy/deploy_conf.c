@@ -700,7 +700,6 @@ parse_manager(struct pc *p, const struct dy_node *m_node)
 	}
 	snprintf(m->file_prefix, sizeof(m->file_prefix), "%s",
 		 ONVM_DEFAULT_PREFIX);
-	m->prefix_line = m->line;
 	if ((n = dy_get(m_node, "file_prefix")) != NULL) {
 		rc = get_str(p, n, "manager.file_prefix", 0, &s);
 		if (rc == 0)

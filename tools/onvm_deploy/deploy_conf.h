@@ -55,7 +55,7 @@ struct deploy_mgr {
 	int exec_line;
 	char *path;			/* exec found on this host */
 	char file_prefix[ONVM_PREFIX_LEN];
-	int prefix_line;
+	int prefix_line;		/* 0: not given, the default */
 	struct deploy_cpus lcores;	/* default: CPU 0 */
 	int nb_ports;
 	char *port[ONVM_MAX_PORTS];	/* vdev strings or PCI addresses */

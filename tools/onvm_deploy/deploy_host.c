@@ -154,8 +154,11 @@ cpus_str(const cpu_set_t *set, char *out, size_t len)
 			if (n < len)
 				n += snprintf(out + n, len - n, "%s%d", n ? "," : "",
 					      start);
-			if (cpu - 1 > start && n < len)
+			/* as taskset says it: 0,1 and 0-3 */
+			if (cpu - 1 > start + 1 && n < len)
 				n += snprintf(out + n, len - n, "-%d", cpu - 1);
+			else if (cpu - 1 == start + 1 && n < len)
+				n += snprintf(out + n, len - n, ",%d", cpu - 1);
 			start = -1;
 		}
 	}
@@ -241,10 +244,10 @@ deploy_check_host(struct deploy_conf *c, const char *self_dir,
 	}
 
 	if (onvm_primary_alive(c->mgr.file_prefix))
-		return herr(e, c->mgr.prefix_line, -EBUSY, "%s: file prefix "
-			    "'%s' is in use by a running DPDK primary (another "
-			    "onvm-mgr?); give another file_prefix",
-			    c->mgr.prefix_line != c->mgr.line ?
+		return herr(e, c->mgr.prefix_line ? c->mgr.prefix_line :
+			    c->mgr.line, -EBUSY, "%s: file prefix '%s' is in "
+			    "use by a running DPDK primary (another onvm-mgr?); "
+			    "give another file_prefix", c->mgr.prefix_line ?
 			    "manager.file_prefix" : "manager",
 			    c->mgr.file_prefix);
 	return 0;

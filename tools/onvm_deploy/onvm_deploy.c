@@ -500,6 +500,37 @@ prefix_files(const char *prefix, int remove)
 	return n;
 }
 
+/* NFs that have not registered yet may be inside their EAL start-up: a
+ * manager that goes away under them leaves them failing, and their
+ * runtime directory behind. They go first, with SIGTERM (SIGKILL after
+ * KILL_AFTER_S). */
+static void
+stop_starting_nfs(void)
+{
+	uint64_t t0 = onvm_now_ns();
+	int i, n, sig = SIGTERM;
+
+	for (;;) {
+		reap();
+		n = 0;
+		for (i = 0; i < g.nb_nf; i++)
+			if (g.nf[i].pid > 0 && !g.nf[i].registered) {
+				if (sig != 0)
+					kill(g.nf[i].pid, sig);
+				n++;
+			}
+		if (n == 0)
+			return;
+		sig = 0;
+		if (ms_since(t0) > KILL_AFTER_S * 1000.0) {
+			sig = SIGKILL;
+			t0 = onvm_now_ns();
+			g.failed = 1;
+		}
+		tick(TICK_MS);
+	}
+}
+
 /* Stop everything: the manager first (the NFs see it stop and leave),
  * then whatever is left. A second signal sends SIGTERM to the NFs too, a
  * third SIGKILL to all. */
@@ -514,6 +545,8 @@ stop_all(const char *why)
 	g.stopping = 1;
 	if (g.mgr.pid > 0 || nfs_alive())
 		say("stopping (%s)", why);
+	stop_starting_nfs();
+	t0 = onvm_now_ns();
 	if (g.mgr.pid > 0)
 		kill(g.mgr.pid, SIGTERM);
 	else
