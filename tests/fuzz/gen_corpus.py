@@ -171,8 +171,10 @@ def deploy_files():
                          b"lcores: '0-1', restart: 1/1, nf_tx: on}, "
                          b"nfs: [{exec: onvm-sink, service: 1, "
                          b"instances: 2, cores: [0, 1], args: [-x]}], "
-                         b"flows: [{proto: tcp, src: '::1/128', "
-                         b"dport: 1, in_port: 0, chain: 1}]}\n")
+                         b"flows: [{proto: tcp, src: '::1', sport: 9, "
+                         b"dst: '::2', dport: 1, in_port: 0, chain: 1}, "
+                         b"{proto: 47, src: 10.0.0.1, dst: 10.0.0.2, "
+                         b"chain: [1, 1]}]}\n")
     yield "env", (b"manager:\n  ports: ['${ONVM_FUZZ}', "
                   b"'net_null${ONVM_FUZZ_EMPTY:-0}$$']\n  chain: 1\n"
                   b"nfs:\n  - {exec: x, service: 1}\n")

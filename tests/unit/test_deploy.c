@@ -153,8 +153,8 @@ all_keys(void **state)
 		  "    service: 2\n"
 		  "    cores: 3\n"
 		  "flows:\n"
-		  "  - {proto: any, chain: 1}\n"
-		  "  - {proto: sctp, src: 2001:db8::/32, sport: 0, dst: any,"
+		  "  - {proto: 47, src: 10.0.0.1, dst: 10.0.0.2, chain: 1}\n"
+		  "  - {proto: sctp, src: '2001:db8::1', sport: 0, dst: '::1',"
 		  " dport: 65535, in_port: 2, chain: [2, 1]}\n");
 	assert_int_equal(conf.mgr.lcores.n, 4);
 	assert_int_equal(conf.mgr.lcores.cpu[3], 5);
@@ -173,9 +173,11 @@ all_keys(void **state)
 	assert_int_equal(conf.nf[1].first_id, 17);
 	assert_int_equal(conf.total, 17);
 	assert_int_equal(conf.nb_flows, 2);
-	assert_string_equal(conf.flow[0].rule, "any any any any any chain 1");
+	assert_string_equal(conf.flow[0].rule, "47 10.0.0.1 0 10.0.0.2 0 chain 1");
+	assert_int_equal(conf.flow[0].in_port, -1);
 	assert_string_equal(conf.flow[1].rule,
-			    "sctp 2001:db8::/32 0 any 65535 in 2 chain 2,1");
+			    "sctp 2001:db8::1 0 ::1 65535 in 2 chain 2,1");
+	assert_int_equal(conf.flow[1].in_port, 2);
 }
 
 /* ---------------------------------------------------------------- bad files */
@@ -439,23 +441,46 @@ errors_flows(void **state)
 
 #define FLOW(s) (snprintf(buf, sizeof(buf), "%s%s", head, s), buf)
 	expect_err(FLOW("  - {chain: [1]}\n"), 8, "flows[0]: missing 'proto' "
-		   "(tcp, udp, sctp or any)");
+		   "(tcp, udp, sctp or 0..255)");
 	expect_err(FLOW("  - {proto: icmp, chain: [1]}\n"), 8,
-		   "flows[0].proto: 'icmp' is not tcp, udp, sctp or any");
-	expect_err(FLOW("  - {proto: tcp}\n"), 8, "flows[0]: missing 'chain' "
+		   "flows[0].proto: 'icmp' is not tcp, udp, sctp or a protocol "
+		   "number 0..255");
+	expect_err(FLOW("  - {proto: 256, chain: [1]}\n"), 8,
+		   "flows[0].proto: 256 is out of range (0..255)");
+	expect_err(FLOW("  - {proto: tcp, chain: [1]}\n"), 8, "flows[0]: "
+		   "missing 'src' (the source address, e.g. 10.0.0.1)");
+	expect_err(FLOW("  - {proto: tcp, src: 10.0.0.1, chain: [1]}\n"), 8,
+		   "flows[0]: missing 'dst' (the destination address, e.g. "
+		   "10.0.0.2)");
+	expect_err(FLOW("  - {proto: tcp, src: 10.0.0.1, dst: 10.0.0.2,"
+			" chain: [1]}\n"), 8, "flows[0]: missing 'sport' "
+		   "(0..65535)");
+	expect_err(FLOW("  - {proto: udp, src: 10.0.0.1, sport: 1, dst: "
+			"10.0.0.2, dport: 2}\n"), 8, "flows[0]: missing 'chain' "
 		   "(the services its packets go through, e.g. chain: [2, 3])");
-	expect_err(FLOW("  - {proto: tcp, chain: [2]}\n"), 8, "flows[0].chain: "
-		   "service 2 has no NF (add one with service: 2 to nfs)");
-	expect_err(FLOW("  - {proto: tcp, sport: 65536, chain: [1]}\n"), 8,
+	expect_err(FLOW("  - {proto: udp, src: 10.0.0.1, sport: 1, dst: "
+			"10.0.0.2, dport: 2, chain: [2]}\n"), 8,
+		   "flows[0].chain: service 2 has no NF (add one with service: "
+		   "2 to nfs)");
+	expect_err(FLOW("  - proto: udp\n    src: 10.0.0.1\n"
+			"    dst: 10.0.0.2\n    sport: 65536\n"), 11,
 		   "flows[0].sport: 65536 is out of range (0..65535)");
-	expect_err(FLOW("  - {proto: tcp, src: 10.0.0.0/33, chain: [1]}\n"),
-		   8, "flows[0].src: '10.0.0.0/33' is not an IP address (e.g. "
-		   "10.0.0.1, 10.0.0.0/24, 2001:db8::1, or any)");
-	expect_err(FLOW("  - {proto: tcp, in_port: 2, chain: [1]}\n"), 8,
-		   "flows[0].in_port: port 2 does not exist (manager.ports has "
-		   "2: 0..1)");
-	expect_err(FLOW("  - {proto: tcp, dport: 1, chain: [1]}\n"
-			"  - {proto: tcp, dprt: 1, chain: [1]}\n"), 9,
+	expect_err(FLOW("  - {proto: tcp, src: 10.0.0.0/24, chain: [1]}\n"),
+		   8, "flows[0].src: '10.0.0.0/24' is not an IPv4 or IPv6 "
+		   "address (a flow rule matches one address, e.g. 10.0.0.1 or "
+		   "2001:db8::1)");
+	expect_err(FLOW("  - proto: tcp\n    src: 10.0.0.1\n"
+			"    dst: 2001:db8::2\n"), 10, "flows[0].dst: 2001:db8::2 "
+		   "is IPv6 and src IPv4; give both of one version");
+	expect_err(FLOW("  - {proto: 1, src: 10.0.0.1, dst: 10.0.0.2, "
+			"dport: 7, chain: [1]}\n"), 8, "flows[0].dport: protocol "
+		   "1 has no ports; leave dport out (or 0)");
+	expect_err(FLOW("  - {proto: 1, src: 10.0.0.1, dst: 10.0.0.2, "
+			"in_port: 2, chain: [1]}\n"), 8, "flows[0].in_port: port 2 "
+		   "does not exist (manager.ports has 2: 0..1)");
+	expect_err(FLOW("  - {proto: 1, src: 10.0.0.1, dst: 10.0.0.2, "
+			"chain: [1]}\n  - {proto: 1, src: 10.0.0.1, dst: "
+			"10.0.0.2, dprt: 1, chain: [1]}\n"), 9,
 		   "flows[1]: unknown key 'dprt' (did you mean 'dport'?)");
 	expect_err(FLOW("  proto: tcp\n"), 8, "flows: expected a list of flow "
 		   "rules, not a mapping");

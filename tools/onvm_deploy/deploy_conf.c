@@ -936,65 +936,70 @@ parse_nf(struct pc *p, const struct dy_node *node, int idx)
 static const char *const flow_keys[] = { "proto", "src", "sport", "dst",
 	"dport", "in_port", "chain", NULL };
 
-/* An address, optionally with /LEN, or "any". */
+/* An IPv4 or IPv6 address: 4 or 6, or an error. */
 static int
-check_ip(struct pc *p, const struct dy_node *n, const char *path,
-	 const char *s)
+get_ip(struct pc *p, const struct dy_node *n, const char *path, char *out,
+       size_t len)
 {
-	char buf[64], b[48], *slash;
 	unsigned char addr[16];
-	unsigned long len = 0;
-	int v6;
+	char b[48], *s = NULL;
+	int rc, v6;
 
-	if (strcmp(s, "any") == 0)
-		return 0;
-	if (strlen(s) >= sizeof(buf))
-		goto bad;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	v6 = strchr(buf, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
-		goto bad;
-	if (slash != NULL &&
-	    onvm_parse_uint(slash + 1, 0, v6 ? 128 : 32, &len) < 0)
-		goto bad;
-	return 0;
-bad:
-	return perr(p, n->line, path, "'%s' is not an IP address (e.g. "
-		    "10.0.0.1, 10.0.0.0/24, 2001:db8::1, or any)",
-		    q(s, b, sizeof(b)));
-}
-
-static int
-get_l4port(struct pc *p, const struct dy_node *n, const char *path,
-	   char *out, size_t len)
-{
-	long v;
-	int rc;
-
-	if (n == NULL || (n->type == DY_SCALAR && strcmp(n->str, "any") == 0)) {
-		snprintf(out, len, "any");
-		return 0;
-	}
-	rc = get_int(p, n, path, 0, 65535, &v);
+	rc = get_str(p, n, path, 0, &s);
 	if (rc < 0)
 		return rc;
-	snprintf(out, len, "%ld", v);
-	return 0;
+	v6 = strchr(s, ':') != NULL;
+	if (strlen(s) >= len ||
+	    inet_pton(v6 ? AF_INET6 : AF_INET, s, addr) != 1) {
+		rc = perr(p, n->line, path, "'%s' is not an IPv4 or IPv6 "
+			  "address (a flow rule matches one address, e.g. "
+			  "10.0.0.1 or 2001:db8::1)", q(s, b, sizeof(b)));
+		free(s);
+		return rc;
+	}
+	snprintf(out, len, "%s", s);
+	free(s);
+	return v6 ? 6 : 4;
+}
+
+/* proto: tcp, udp, sctp or 0..255; its number in @p num. */
+static int
+get_proto(struct pc *p, const struct dy_node *n, const char *path,
+	  char *out, size_t len, long *num)
+{
+	static const struct { const char *name; long num; } named[] = {
+		{ "tcp", 6 }, { "udp", 17 }, { "sctp", 132 },
+	};
+	char b[48];
+	size_t i;
+
+	if (n->type == DY_SCALAR && !is_null(n) && n->len == strlen(n->str))
+		for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+			if (strcmp(n->str, named[i].name) == 0) {
+				snprintf(out, len, "%s", named[i].name);
+				*num = named[i].num;
+				return 0;
+			}
+	if (n->type == DY_SCALAR && isdigit((unsigned char)n->str[0])) {
+		if (get_int(p, n, path, 0, 255, num) < 0)
+			return -EINVAL;
+		snprintf(out, len, "%ld", *num);
+		return 0;
+	}
+	return perr(p, n->line, path, "'%s' is not tcp, udp, sctp or a "
+		    "protocol number 0..255", n->type == DY_SCALAR ?
+		    q(n->str, b, sizeof(b)) : dy_type_name(n));
 }
 
 static int
 parse_flow(struct pc *p, const struct dy_node *node, int idx)
 {
+	static const char *const pkeys[] = { "sport", "dport" };
 	struct deploy_flow *f = &p->c->flow[idx];
 	const struct dy_node *n;
-	char path[64], base[24], b[48], proto[16], sport[8], dport[8];
-	char *src = NULL, *dst = NULL, *s = NULL, in[32] = "";
-	const char *proto_v;
-	long v;
-	int rc, i, len;
+	char path[64], base[24], proto[8], src[48], dst[48], in[32] = "";
+	long num = 0, v, port[2] = { 0, 0 };
+	int rc, i, len, vs, vd, l4;
 
 	snprintf(base, sizeof(base), "flows[%d]", idx);
 	rc = check_keys(p, node, base, "a flow rule (proto:, src:, ...)",
@@ -1004,82 +1009,83 @@ parse_flow(struct pc *p, const struct dy_node *node, int idx)
 	f->line = node->line;
 	f->in_port = -1;
 
-	snprintf(path, sizeof(path), "%s.proto", base);
 	n = dy_get(node, "proto");
 	if (n == NULL)
 		return perr(p, f->line, base, "missing 'proto' (tcp, udp, "
-			    "sctp or any)");
-	rc = get_str(p, n, path, 0, &s);
+			    "sctp or 0..255)");
+	snprintf(path, sizeof(path), "%s.proto", base);
+	rc = get_proto(p, n, path, proto, sizeof(proto), &num);
 	if (rc < 0)
 		return rc;
-	if (strcmp(s, "tcp") != 0 && strcmp(s, "udp") != 0 &&
-	    strcmp(s, "sctp") != 0 && strcmp(s, "any") != 0) {
-		rc = perr(p, n->line, path, "'%s' is not tcp, udp, sctp or "
-			  "any", q(s, b, sizeof(b)));
-		free(s);
-		return rc;
-	}
-	snprintf(proto, sizeof(proto), "%s", s);
-	free(s);
-	proto_v = proto;
+	l4 = num == 6 || num == 17 || num == 132;
 
 	n = dy_get(node, "src");
+	if (n == NULL)
+		return perr(p, f->line, base, "missing 'src' (the source "
+			    "address, e.g. 10.0.0.1)");
 	snprintf(path, sizeof(path), "%s.src", base);
-	if (n != NULL && ((rc = get_str(p, n, path, 0, &src)) < 0 ||
-			  (rc = check_ip(p, n, path, src)) < 0))
-		goto out;
+	vs = get_ip(p, n, path, src, sizeof(src));
+	if (vs < 0)
+		return vs;
 	n = dy_get(node, "dst");
+	if (n == NULL)
+		return perr(p, f->line, base, "missing 'dst' (the destination "
+			    "address, e.g. 10.0.0.2)");
 	snprintf(path, sizeof(path), "%s.dst", base);
-	if (n != NULL && ((rc = get_str(p, n, path, 0, &dst)) < 0 ||
-			  (rc = check_ip(p, n, path, dst)) < 0))
-		goto out;
-	snprintf(path, sizeof(path), "%s.sport", base);
-	rc = get_l4port(p, dy_get(node, "sport"), path, sport, sizeof(sport));
-	if (rc < 0)
-		goto out;
-	snprintf(path, sizeof(path), "%s.dport", base);
-	rc = get_l4port(p, dy_get(node, "dport"), path, dport, sizeof(dport));
-	if (rc < 0)
-		goto out;
+	vd = get_ip(p, n, path, dst, sizeof(dst));
+	if (vd < 0)
+		return vd;
+	if (vd != vs)
+		return perr(p, n->line, path, "%s is IPv%d and src IPv%d; give "
+			    "both of one version", dst, vd, vs);
+
+	for (i = 0; i < 2; i++) {
+		n = dy_get(node, pkeys[i]);
+		snprintf(path, sizeof(path), "%s.%s", base, pkeys[i]);
+		if (n == NULL && l4)
+			return perr(p, f->line, base, "missing '%s' (0..65535)",
+				    pkeys[i]);
+		if (n == NULL)
+			continue;
+		rc = get_int(p, n, path, 0, 65535, &port[i]);
+		if (rc < 0)
+			return rc;
+		if (!l4 && port[i] != 0)
+			return perr(p, n->line, path, "protocol %s has no "
+				    "ports; leave %s out (or 0)", proto,
+				    pkeys[i]);
+	}
 	if ((n = dy_get(node, "in_port")) != NULL) {
 		snprintf(path, sizeof(path), "%s.in_port", base);
 		rc = get_int(p, n, path, 0, ONVM_MAX_PORTS - 1, &v);
 		if (rc < 0)
-			goto out;
-		if (v >= p->c->mgr.nb_ports) {
-			rc = perr(p, n->line, path, "port %ld does not exist "
-				  "(manager.ports has %d: 0..%d)", v,
-				  p->c->mgr.nb_ports, p->c->mgr.nb_ports - 1);
-			goto out;
-		}
+			return rc;
+		if (v >= p->c->mgr.nb_ports)
+			return perr(p, n->line, path, "port %ld does not exist "
+				    "(manager.ports has %d: 0..%d)", v,
+				    p->c->mgr.nb_ports, p->c->mgr.nb_ports - 1);
 		f->in_port = (int)v;
 		snprintf(in, sizeof(in), " in %ld", v);
 	}
 	n = dy_get(node, "chain");
-	if (n == NULL) {
-		rc = perr(p, f->line, base, "missing 'chain' (the services "
-			  "its packets go through, e.g. chain: [2, 3])");
-		goto out;
-	}
+	if (n == NULL)
+		return perr(p, f->line, base, "missing 'chain' (the services "
+			    "its packets go through, e.g. chain: [2, 3])");
 	snprintf(path, sizeof(path), "%s.chain", base);
 	rc = get_chain(p, n, path, &f->chain);
 	if (rc < 0)
-		goto out;
+		return rc;
 
-	len = snprintf(f->rule, sizeof(f->rule), "%s %s %s %s %s%s chain ",
-		       proto_v, src ? src : "any", sport, dst ? dst : "any",
-		       dport, in);
+	len = snprintf(f->rule, sizeof(f->rule), "%s %s %ld %s %ld%s chain ",
+		       proto, src, port[0], dst, port[1], in);
 	for (i = 0; i < f->chain.len && len > 0 &&
 	     (size_t)len < sizeof(f->rule); i++)
 		len += snprintf(f->rule + len, sizeof(f->rule) - len, "%s%u",
 				i ? "," : "", f->chain.sid[i]);
 	if (len < 0 || (size_t)len >= sizeof(f->rule))
-		rc = perr(p, f->line, base, "rule longer than %d bytes",
-			  DEPLOY_RULE_LEN - 1);
-out:
-	free(src);
-	free(dst);
-	return rc;
+		return perr(p, f->line, base, "rule longer than %d bytes",
+			    DEPLOY_RULE_LEN - 1);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- across */
