@@ -57,7 +57,7 @@ sources() {
 	fuzz_ctl_json) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_json.c" ;;
 	fuzz_deploy)
 		local d=$ONVM_ROOT/tools/onvm_deploy
-		echo "$d/deploy_yaml.c $d/deploy_conf.c $d/deploy_cmd.c $n/onvm_common.c"
+		echo "$d/deploy_yaml.c $d/deploy_conf.c $d/deploy_cmd.c $n/onvm_flow.c $n/onvm_common.c"
 		;;
 	esac
 }

@@ -13,6 +13,7 @@
 
 #include "deploy_conf.h"
 #include "fuzz_common.h"
+#include "onvm_flow.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,7 +58,9 @@ static void
 check_conf(const struct deploy_conf *c)
 {
 	unsigned int per_svc[ONVM_MAX_SERVICES] = { 0 };
+	struct onvm_flow_rule rule;
 	struct deploy_argv a;
+	char err[160] = "";
 	int i, j, k, total = 0, id = 1;
 
 	FUZZ_CHECK(c->mgr.nb_ports >= 1 && c->mgr.nb_ports <= ONVM_MAX_PORTS,
@@ -119,6 +122,14 @@ check_conf(const struct deploy_conf *c)
 			   "flows[%d] rule '%s'", i, f->rule);
 		FUZZ_CHECK(f->in_port < c->mgr.nb_ports, "flows[%d] in_port %d",
 			   i, f->in_port);
+		FUZZ_CHECK(onvm_flow_rule_parse(f->rule, 1, &rule, err,
+						sizeof(err)) == 0 &&
+			   rule.chain.len == f->chain.len &&
+			   (f->in_port < 0 ?
+			    rule.key.in_port == ONVM_FLOW_PORT_ANY :
+			    rule.key.in_port == f->in_port),
+			   "flows[%d] '%s' as the manager reads it: %s", i,
+			   f->rule, err);
 	}
 
 	FUZZ_CHECK(deploy_mgr_argv(c, "/tmp/s.json", &a) == 0, "mgr argv");

@@ -17,6 +17,7 @@
 
 #include "deploy_conf.h"
 #include "deploy_yaml.h"
+#include "onvm_flow.h"
 
 struct pc {
 	struct deploy_conf *c;
@@ -999,6 +1000,8 @@ parse_flow(struct pc *p, const struct dy_node *node, int idx)
 	const struct dy_node *n;
 	char path[64], base[24], proto[8], src[48], dst[48], in[32] = "";
 	long num = 0, v, port[2] = { 0, 0 };
+	struct onvm_flow_rule rule;
+	char ferr[160];
 	int rc, i, len, vs, vd, l4;
 
 	snprintf(base, sizeof(base), "flows[%d]", idx);
@@ -1085,6 +1088,10 @@ parse_flow(struct pc *p, const struct dy_node *node, int idx)
 	if (len < 0 || (size_t)len >= sizeof(f->rule))
 		return perr(p, f->line, base, "rule longer than %d bytes",
 			    DEPLOY_RULE_LEN - 1);
+	/* The manager's own parser has the last word on its --flow. */
+	if (onvm_flow_rule_parse(f->rule, 1, &rule, ferr, sizeof(ferr)) < 0)
+		return perr(p, f->line, base, "onvm-mgr would refuse --flow "
+			    "'%s': %s", f->rule, ferr);
 	return 0;
 }
 
