@@ -14,7 +14,9 @@
 #     NF died;
 #  3. an NF that exits before it registers: onvm-deploy says which, stops
 #     everything and exits 1;
-#  4. bad files (tests/deploy/bad-*.yaml, a missing program, a CPU that
+#  4. a flow rule of the file: the frames of its flow go to the sink of its
+#     chain, the others take the default chain out of the port;
+#  5. bad files (tests/deploy/bad-*.yaml, a missing program, a CPU that
 #     is not here, a file that is not there): one "FILE:LINE: ..." line on
 #     stderr, exit 1, nothing started.
 
@@ -168,7 +170,57 @@ grep -q "^onvm-deploy: no hugepage or runtime file of file prefix $T_PREFIX left
 ok "$(grep "broken.2" "$T_WORK/deploy3.err")"
 expect_clean
 
-# ---- 4. bad files: one line, status 1, nothing started
+# ---- 4. flows: a rule of the file steers its flow past the default chain
+F=$T_WORK/flows.yaml
+J=$T_WORK/flows.json
+IN=$T_WORK/flows-in.pcap
+OUT=$T_WORK/flows-out.pcap
+"$T_PY" - "$IN" <<'PY' || fail "cannot write $IN"
+import logging, sys
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import Ether, IP, UDP, wrpcap
+e = Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+ruled = e / IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1234, dport=80) / (b"r" * 18)
+other = e / IP(src="10.0.0.1", dst="10.0.0.2") / UDP(sport=1235, dport=80) / (b"o" * 18)
+wrpcap(sys.argv[1], [ruled if i % 3 else other for i in range(300)])
+PY
+cat >"$F" <<EOF
+manager:
+  file_prefix: $T_PREFIX
+  ports: ['net_pcap0,rx_pcap=$IN', 'net_pcap1,tx_pcap=$OUT']
+  chain: [1]
+  stats_interval: 0.2
+  stats_json: $J
+  quiet: true
+nfs:
+  - {name: fwd, exec: onvm-simple-forward, service: 1}
+  - {name: sink, exec: onvm-sink, service: 2}
+flows:
+  - proto: udp
+    src: 10.0.0.1
+    sport: 1234
+    dst: 10.0.0.2
+    dport: 80
+    in_port: 0
+    chain: [2]
+EOF
+log "part 4: $F (200 frames of the rule's flow to the sink, 100 others out)"
+run_fg flows-dry "$DEPLOY" --dry-run "$F"
+[ "$T_RC" -eq 0 ] || fail "--dry-run: status $T_RC: $(cat "$T_WORK/flows-dry.err")"
+grep -q -- "--flow 'udp 10.0.0.1 1234 10.0.0.2 80 in 0 chain 2'" "$T_WORK/flows-dry.out" ||
+	fail "--dry-run shows no --flow: $(cat "$T_WORK/flows-dry.out")"
+start_bg deploy4 "$DEPLOY" --log-dir "$T_WORK/logs4" "$F"
+wait_for 60 grep -q "^onvm-deploy: running" "$T_WORK/deploy4.out" ||
+	fail "no report within 60 s"
+wait_for 30 json_true "$J" 'j["flows"]["rules"] == 1 and sum(p["rx"] for p in j["ports"]) == 300 and j["ports"][1]["tx"] == 100 and [n["nf_drops"] for n in j["nfs"] if n["service"] == 2] == [200]' ||
+	fail "the rule's flow did not all reach the sink: $(json_get "$J" '[j["flows"], j["ports"], j["nfs"]]')"
+ok "1 rule: 200 frames of its flow dropped by the sink (service 2), the 100 others out of port 1"
+kill -INT "$(pid_of deploy4)"
+expect_exit deploy4 60 0
+expect_no_mbuf_in_use "$J"
+expect_clean
+
+# ---- 5. bad files: one line, status 1, nothing started
 # bad_file NAME FILE WANT: onvm-deploy FILE fails with exactly WANT.
 bad_file() {
 	local name=$1 f=$2 want=$3
