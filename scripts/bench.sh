@@ -11,7 +11,9 @@
 #   4. ours: onvm-mgr + a chain of 1..4 onvm-simple-forward, net_null;
 #   5. ours, latency: onvm-pktgen -> net_memif -> manager -> chain of 1 and
 #      3 NFs -> back, at 10, 50 and 90 % of pktgen's maximum;
-#   6. ours, NF start (onvm_nf_start()) to its first forwarded packet.
+#   6. ours, NF start (onvm_nf_start()) to its first forwarded packet;
+#   7. ours, the manager's classifier hit path alone (Mpps with 1, 1K and
+#      1M flow rules, every lookup a hit; scripts/bench/classifier.sh).
 # Throughput rounds are interleaved (rep 1 of every system, then rep 2, ...)
 # and the CPU 0 <-> 1 round trip (xcore) is taken before and after each
 # run, because this host flips between a fast and a slow cross-core state.
@@ -27,7 +29,8 @@
 #   --reps N       repetitions per figure (default 3; --quick 1)
 #   --seconds S    seconds of samples per throughput run (default 5)
 #   --no-ovs       skip OVS-DPDK (and say so in the table)
-#   --only LIST    comma list of testpmd,csmp,ovs,ours,latency,start
+#   --only LIST    comma list of testpmd,csmp,ovs,ours,latency,start,
+#                  classifier
 #   --variant SPEC measure another mode of ours too: NAME|MGR OPTS|NF OPTS,
 #                  e.g. 'ours-nf-tx|--nf-tx|' (adds to the built-in list)
 # Exit status: 0 if every figure was produced and every check passed
@@ -85,7 +88,7 @@ out=
 reps=
 seconds=
 no_ovs=0
-only=testpmd,csmp,ovs,ours,latency,start
+only=testpmd,csmp,ovs,ours,latency,start,classifier
 extra_variants=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -110,6 +113,7 @@ if [ $quick -eq 1 ]; then
 	: "${reps:=1}" "${seconds:=2}"
 	WARM=1
 	START_RUNS=3
+	CLS_SECONDS=1
 	LAT_SECONDS=2
 	PROBE_SECONDS=1
 	VARIANTS=("${VARIANTS[0]}")
@@ -118,6 +122,7 @@ else
 	: "${reps:=3}" "${seconds:=5}"
 	WARM=2
 	START_RUNS=10
+	CLS_SECONDS=2
 	LAT_SECONDS=5
 	PROBE_SECONDS=2
 	MODE=full
@@ -140,6 +145,8 @@ ONVM_BUILD_DIR=$BUILD bash "$ONVM_ROOT/scripts/setup.sh"
 MGR=$BUILD/onvm_mgr/onvm-mgr
 SFWD=$BUILD/nfs/simple_forward/onvm-simple-forward
 PKTGEN=$BUILD/nfs/pktgen/onvm-pktgen
+CLASSIFIER_SH=$ONVM_ROOT/scripts/bench/classifier.sh
+CLS_FLOWS=(1 1000 1000000)
 [ -x "$MGR" ] && [ -x "$SFWD" ] || die "$MGR or $SFWD is missing after the build"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU $MAIN_CPU and CPU $FWD_CPU); this machine has $(nproc)"
 
@@ -712,6 +719,26 @@ sys.exit(1 if bad else 0)' "$res" "$v" || check "$name: NFs stopped" 1 "an NF di
 	stop_ours "$name" "$p" "$stats"
 }
 
+# The classifier alone, on the forwarding CPU: one JSON line per flow count
+# from scripts/bench/classifier.sh, recorded as it is.
+run_classifier() {
+	local out=$LOGS/classifier.out line
+	if ONVM_BUILD_DIR=$BUILD "$CLASSIFIER_SH" --reps "$reps" --seconds "$CLS_SECONDS" \
+		--lcore "$FWD_CPU" "${CLS_FLOWS[@]}" >"$out" 2>"$LOGS/classifier.err"; then
+		while read -r line; do
+			[ -n "$line" ] && record "{\"kind\": \"classifier\", \"run\": $line}"
+		done <"$out"
+		"$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print("bench: classifier, %7d flow rule(s): %.2f Mpps (%.2f-%.2f), %.1f ns/pkt" % (
+        r["rules"], r["mpps"], r["mpps_min"], r["mpps_max"], r["ns_per_pkt"]))' "$out"
+	else
+		check "classifier hit path" 1 "$(tail -n 1 "$LOGS/classifier.err")"
+	fi
+}
+
 # ---------------------------------------------------------------- the run
 
 LAYOUT=(
@@ -753,6 +780,11 @@ for v in "${vnames[@]}"; do
 	fi
 	want start && expected+=("$v.start_to_first_ms")
 done
+if want classifier; then
+	for n in "${CLS_FLOWS[@]}"; do
+		expected+=("classifier/$n.mpps")
+	done
+fi
 
 ovs_ok=1
 if want ovs; then
@@ -803,6 +835,11 @@ if want start; then
 		IFS='|' read -r v mopts nopts <<<"$spec"
 		run_ours_start "$v" "$mopts" "$nopts"
 	done
+fi
+
+if want classifier; then
+	say "---- classifier hit path"
+	run_classifier
 fi
 
 # Nothing of ours may be left: processes, hugepage files, runtime dirs.

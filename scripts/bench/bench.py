@@ -451,6 +451,14 @@ def cmd_report(argv):
                                    "runs": r["runs"]}
             figures["%s.start_to_first_ms" % r["system"]] = statistics.median(ms)
 
+    # ---- the classifier hit path alone (scripts/bench/classifier.sh)
+    classifier = []
+    for r in recs:
+        if r["kind"] == "classifier":
+            c = r["run"]
+            classifier.append(c)
+            figures["classifier/%d.mpps" % c["flows"]] = c["mpps"]
+
     # ---- checks written by bench.sh
     checks = [r for r in recs if r["kind"] == "check"]
     for c in checks:
@@ -465,7 +473,7 @@ def cmd_report(argv):
 
     result = {"meta": meta, "throughput": rows, "ratios": ratios, "targets": targets,
               "latency": lat_rows, "latency_max": {"%s/%d" % k: v for k, v in probes.items()},
-              "nf_start": starts, "skipped": skipped,
+              "nf_start": starts, "classifier": classifier, "skipped": skipped,
               "skipped_figures": sorted(skipped_figures), "checks": checks,
               "figures": figures, "problems": problems}
     with open(os.path.join(outdir, "bench.json"), "w") as f:
@@ -589,6 +597,18 @@ def markdown(res, plots):
             a, b = s["start_to_first_ms"], s["launch_to_first_ms"]
             L.append("| %s | %d | %.1f | %.1f | %.1f | %.1f |" % (
                 v, a["n"], a["median"], a["min"], a["max"], b["median"]))
+    if res.get("classifier"):
+        L += ["", "## Classifier hit path", "",
+              "The manager's RX classification alone (mgr_classify(): parse, one hash, "
+              "flow-table lookup) on CPU %d, bursts of 32 frames walking through N flows, "
+              "one rule per flow, every lookup a hit (scripts/bench/classifier.sh). "
+              "Median of the repetitions, min-max in brackets." % m["fwd_cpu"], "",
+              "| flow rules | Mpps median | min | max | ns/pkt | cycles/pkt |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for c in sorted(res["classifier"], key=lambda c: c["flows"]):
+            L.append("| %d | %.2f | %.2f | %.2f | %.1f | %.1f |" % (
+                c["rules"], c["mpps"], c["mpps_min"], c["mpps_max"], c["ns_per_pkt"],
+                m["tsc_hz"] / (c["mpps"] * 1e6)))
     if plots:
         L += ["", "## Plots", ""] + ["![%s](%s)" % (p, p) for p in plots]
     L += ["", "## Checks", ""]

@@ -5,8 +5,8 @@
 # scripts/bench.sh --quick, as CI runs it: it exits 0, its bench.json has
 # every figure it promised (throughput of testpmd, client_server_mp,
 # OVS-DPDK unless it says why not, ours over chains 1..4; latency
-# percentiles; NF start time), each above zero, and no problem; its checks
-# passed (every process stopped with the expected status, mbufs in use
+# percentiles; NF start time; the classifier at 1, 1K and 1M flows), each
+# above zero, and no problem; its checks passed (every process stopped with the expected status, mbufs in use
 # back to 0, no hugepage or runtime file left); and nothing of its
 # prefixes (onvmb-*-<its pid>) is left on the machine. No figure is
 # compared with a threshold: this machine is shared and noisy.
@@ -37,7 +37,7 @@ json_true "$J" 'all(e in j["figures"] or e in j["skipped_figures"] for e in j["m
 	fail "figures missing: $(json_get "$J" '[e for e in j["meta"]["expected"] if e not in j["figures"]]')"
 ok "$(json_get "$J" 'len(j["figures"])') figures, every one above zero"
 
-for f in testpmd.mpps client_server_mp.mpps ours/1.mpps ours/4.mpps ours/1.lat10.p50_us \
+for f in testpmd.mpps client_server_mp.mpps ours/1.mpps ours/4.mpps ours/1.lat10.p50_us classifier/1000000.mpps \
 	ours/3.lat90.p999_us ours.start_to_first_ms; do
 	json_true "$J" "j['figures']['$f'] > 0" || fail "no figure $f"
 done
@@ -46,7 +46,7 @@ if json_true "$J" '"ovs-dpdk" in j["skipped"]'; then
 else
 	json_true "$J" 'j["figures"]["ovs-dpdk.mpps"] > 0' || fail "no OVS-DPDK figure"
 fi
-ok "testpmd, client_server_mp, OVS-DPDK (or why not), ours 1..4 NFs, latency, NF start"
+ok "testpmd, client_server_mp, OVS-DPDK (or why not), ours 1..4 NFs, latency, NF start, classifier"
 
 json_true "$J" 'len(j["checks"]) > 0 and all(c["ok"] for c in j["checks"])' ||
 	fail "checks failed: $(json_get "$J" '[c for c in j["checks"] if not c["ok"]]')"
