@@ -75,11 +75,16 @@ mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
 		__atomic_store_n(&shm->mgr_state, ONVM_MGR_RUNNING,
 				 __ATOMIC_RELEASE);
 		MGR_LOG(INFO, "%s; polling ports", ctx->opts.no_wait ?
-			"--no-wait" : "every service of the default chain is up");
-	} else if (now >= *next_wait_log) {
+			"--no-wait" : "every service of the chains is up");
+	} else if (now >= *next_wait_log ||
+		   strcmp(missing, ctx->wait_missing) != 0) {
+		/* every MGR_WAIT_LOG_S, and when the list changes */
 		*next_wait_log = now + MGR_WAIT_LOG_S * 1000000000ULL;
-		MGR_LOG(INFO, "waiting for service(s) %s of the default chain "
-			"before polling ports", missing);
+		snprintf(ctx->wait_missing, sizeof(ctx->wait_missing), "%s",
+			 missing);
+		MGR_LOG(INFO, "waiting for service(s) %s (of the default "
+			"chain or a --flow rule's) before polling ports",
+			missing);
 	}
 }
 

@@ -131,6 +131,7 @@ struct mgr_ctx {
 	volatile int quit;		/* data lcores leave their loop */
 	int got_signal;
 	uint64_t start_ns;
+	char wait_missing[128];		/* services last logged as awaited */
 	char err[256];			/* why set-up failed, one line */
 };
 

@@ -652,26 +652,37 @@ mgr_nb_nfs(struct mgr_ctx *ctx)
 	return n;
 }
 
-/* Does every service of the default chain have an instance? If not, list
- * the missing ones. */
+/* Does every service of the default chain, and of the chains that flow
+ * rules name, have an instance? If not, list the missing ones. */
 int
 mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len)
 {
-	const struct onvm_chain *c = onvm_chain_of(ctx->shm,
-						   onvm_default_chain_id(ctx->shm));
+	uint8_t want[ONVM_MAX_SERVICES] = { 0 };
+	const struct onvm_chain *c;
 	size_t off = 0;
 	int ready = 1;
+	unsigned int id, sid;
 	uint8_t i;
 
+	/* The default chain and every chain a flow rule names (--flow). */
+	pthread_mutex_lock(&ctx->flow->lock);
+	for (id = 0; id < ONVM_MAX_CHAINS; id++) {
+		if (ctx->flow->chain_refs[id] == 0)
+			continue;
+		c = onvm_chain_of(ctx->shm, (uint16_t)id);
+		for (i = 0; i < c->len; i++)
+			want[c->sid[i] % ONVM_MAX_SERVICES] = 1;
+	}
+	pthread_mutex_unlock(&ctx->flow->lock);
 	missing[0] = '\0';
-	for (i = 0; i < c->len; i++) {
-		if (__atomic_load_n(&ctx->shm->svc[c->sid[i]].n,
-				    __ATOMIC_ACQUIRE) > 0)
+	for (sid = 0; sid < ONVM_MAX_SERVICES; sid++) {
+		if (!want[sid] || __atomic_load_n(&ctx->shm->svc[sid].n,
+						  __ATOMIC_ACQUIRE) > 0)
 			continue;
 		ready = 0;
 		if (off < len)
 			off += snprintf(missing + off, len - off, "%s%u",
-					off ? "," : "", c->sid[i]);
+					off ? "," : "", sid);
 	}
 	return ready;
 }

@@ -53,6 +53,13 @@ json_true "$J" 'j["flows"]["rules"] == 1' ||
 for c in a b; do
 	start_nf cls_$c "$CLASSIFIER" -r 1 --src 10.0.0.2 --chain 3 --print
 done
+# The default chain is up, the --flow rule's chain (service 2) is not:
+# the manager must not poll its ports yet.
+wait_for 30 grep -q "waiting for service(s) 2 (of the default chain or a --flow rule's)" \
+	"$T_WORK/mgr.err" || fail "the manager does not wait for the --flow rule's service 2: $(tail -n 3 "$T_WORK/mgr.err")"
+json_true "$J" 'j["state"] == "starting" and j["ports"][0]["rx"] == 0' ||
+	fail "the manager polls ports before the --flow rule's service is up: $(json_get "$J" '[j["state"], j["ports"]]')"
+ok "the manager waits for the --flow rule's service 2 before polling ports"
 start_nf fwd2 "$SFWD" -r 2
 start_nf fwd3 "$SFWD" -r 3
 wait_for 30 json_true "$J" 'len(j["nfs"]) == 4' ||
