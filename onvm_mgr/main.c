@@ -215,6 +215,14 @@ mgr_lcores_init(struct mgr_ctx *ctx)
 		return -ENOMEM;
 	}
 	RTE_LCORE_FOREACH(lcore) {
+		if (lcore >= ONVM_NF_CACHE_LCORE_MIN) {
+			mgr_fail(ctx, "lcore id %u: ids %u..%u are kept for "
+				 "the NFs' mempool caches (use lower ids, "
+				 "e.g. --lcores=0@%u)", lcore,
+				 ONVM_NF_CACHE_LCORE_MIN, RTE_MAX_LCORE - 1,
+				 lcore);
+			return -EINVAL;
+		}
 		ctx->lcores[n].lcore_id = lcore;
 		ctx->lcores[n].idx = n;
 		ctx->lcores[n].txq = n;

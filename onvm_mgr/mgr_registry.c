@@ -152,6 +152,48 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	return nfree;
 }
 
+/* What a departed NF's transmits left in its mempool cache (lcore id
+ * ONVM_NF_CACHE_LCORE(slot)): back to the pool, unless the NF died inside
+ * a mempool operation on it (cache_busy): then the cache may be
+ * half-written, and its mbufs are counted lost rather than risk freeing
+ * one twice. @return how many were lost. */
+static unsigned int
+mgr_nf_cache_reclaim(struct mgr_ctx *ctx, struct onvm_nf_slot *nf,
+		     uint16_t slot)
+{
+	int busy = __atomic_load_n(&nf->held.cache_busy, __ATOMIC_ACQUIRE);
+	struct rte_mempool_cache *c;
+	struct rte_mempool *mp;
+	unsigned int s, lost = 0, back = 0;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		mp = ctx->pools[s];
+		if (mp == NULL)
+			continue;
+		c = rte_mempool_default_cache(mp, ONVM_NF_CACHE_LCORE(slot));
+		if (c == NULL || c->len == 0)
+			continue;
+		if (busy) {
+			lost += c->len;
+		} else {
+			rte_mempool_ops_enqueue_bulk(mp, c->objs, c->len);
+			back += c->len;
+		}
+		c->len = 0;
+	}
+	__atomic_store_n(&nf->held.cache_busy, 0, __ATOMIC_RELEASE);
+	if (back)
+		MGR_LOG(DEBUG, "NF pid %d: %u mbuf(s) from its mempool cache "
+			"back to the pool", nf->pid, back);
+	if (lost) {
+		ctx->ctl_st.drop[MGR_DROP_NF_TX_LOST] += lost;
+		MGR_LOG(WARNING, "NF pid %d died inside a mempool operation: "
+			"the %u mbuf(s) of its cache are not reclaimed",
+			nf->pid, lost);
+	}
+	return lost;
+}
+
 /* The slot whose NF should feed @p slot's in_ring directly: on the default
  * chain, the one instance of the service just before this slot's service
  * (its first place on the chain), when both services have one live
@@ -347,6 +389,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 		return -ENOENT;
 	mgr_watch_forget(ctx, slot);
 	held = mgr_free_held(ctx, nf);
+	mgr_nf_cache_reclaim(ctx, nf, slot);
 	mgr_edges_forget_producer(ctx, slot);
 	freed = mgr_free_mbufs(nf->rx_ring);
 	freed += mgr_free_mbufs(nf->in_ring);

@@ -337,11 +337,13 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 	}
 	nf_tx_setup(nf);
 	/* Run without an lcore id: NFs on one CPU share the EAL's lcore id,
-	 * and may share the manager's; so any mempool use of ours (--nf-tx,
-	 * onvm_nf_pool()) goes past the per-lcore caches, never into one that
-	 * another process also uses. */
+	 * and may share the manager's; so the mempool use of the NF's code
+	 * (onvm_nf_pool()) goes past the per-lcore caches, never into one
+	 * that another process also uses. Only our transmits (--nf-tx) free
+	 * into a cache, under an lcore id that is this slot's alone. */
 	nf->eal_lcore = rte_lcore_id();
 	RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
+	nf->cache_lcore = ONVM_NF_CACHE_LCORE(nf->slot_idx);
 	nf->check_cycles = rte_get_tsc_hz() / 1000 * NF_CHECK_MS;
 	nf->hb_seen = __atomic_load_n(&nf->shm->mgr_heartbeat, __ATOMIC_ACQUIRE);
 	nf->hb_changed_tsc = rte_rdtsc();
@@ -363,6 +365,29 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 fail:
 	onvm_nf_stop(nf);
 	return NULL;
+}
+
+/* Give back what our transmits left in our mempool cache before we
+ * deregister, so the manager's count of mbufs in use is right. Marked
+ * like a transmit: killed halfway, the manager counts the rest lost
+ * rather than free any twice (see struct onvm_nf_held). */
+static void
+nf_cache_flush(struct onvm_nf *nf)
+{
+	struct onvm_nf_held *h = &nf->slot->held;
+	struct rte_mempool_cache *c;
+	struct rte_mempool *mp;
+	uint16_t i;
+
+	__atomic_store_n(&h->cache_busy, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < nf->shm->nb_pools && i < RTE_MAX_NUMA_NODES; i++) {
+		mp = rte_mempool_lookup(nf->shm->pool_name[i]);
+		c = mp != NULL ? rte_mempool_default_cache(mp, nf->cache_lcore) :
+				 NULL;
+		if (c != NULL && c->len != 0)
+			rte_mempool_cache_flush(c, mp);
+	}
+	__atomic_store_n(&h->cache_busy, 0, __ATOMIC_RELEASE);
 }
 
 int
@@ -476,6 +501,8 @@ onvm_nf_stop(struct onvm_nf *nf)
 	default:
 		break;
 	}
+	if (nf->registered)
+		nf_cache_flush(nf);
 	if (nf->registered && nf->exit_reason != NF_EXIT_MGR_DEAD &&
 	    nf_manager_alive(nf)) {
 		nf_msg_init(nf, &req, ONVM_MSG_UNREGISTER);

@@ -38,6 +38,7 @@ struct onvm_nf {
 	struct rte_ring *in;		/* from the NF before us, directly */
 	struct rte_mempool *pool;	/* the manager's (first) packet pool */
 	unsigned int eal_lcore;		/* our EAL lcore id (we run without) */
+	unsigned int cache_lcore;	/* ONVM_NF_CACHE_LCORE(slot_idx) */
 	uint16_t slot_idx;
 	uint16_t service_id;
 	uint16_t instance_id;

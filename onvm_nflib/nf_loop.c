@@ -265,9 +265,13 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 			return -ENOTCONN;
 	}
 	if (n_out) {
-		/* From here the PMD owns them (net_null frees them at once). */
+		/* From here the PMD owns them (net_null frees them at once),
+		 * into our own mempool cache: the lcore id is ours only for
+		 * the transmit (see struct onvm_nf_held, cache_busy). */
 		__atomic_store_n(&h->port_sent, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&h->cache_busy, 1, __ATOMIC_RELEASE);
 		rte_compiler_barrier();
+		RTE_PER_LCORE(_lcore_id) = nf->cache_lcore;
 		for (j = h->n_mgr; j < n; j += nb) {
 			p = gport[j];
 			for (nb = 1; j + nb < n && gport[j + nb] == p; nb++)
@@ -283,6 +287,9 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 						      nb - sent);
 			}
 		}
+		RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
+		rte_compiler_barrier();
+		__atomic_store_n(&h->cache_busy, 0, __ATOMIC_RELEASE);
 	}
 	/* Passed on: only now do the packets leave the input ring. */
 	rte_ring_dequeue_finish(src, n);

@@ -39,7 +39,16 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 6
+#define ONVM_SHM_VERSION 7
+
+/* The lcore id under which the NF in slot @p s uses its mempool cache, only
+ * while it transmits (--nf-tx; see struct onvm_nf_held, cache_busy). The
+ * top ONVM_MAX_NFS lcore ids are kept for this: the manager's own lcores
+ * must stay below ONVM_NF_CACHE_LCORE_MIN. */
+#define ONVM_NF_CACHE_LCORE(s) ((unsigned int)(RTE_MAX_LCORE - 1 - (s)))
+#define ONVM_NF_CACHE_LCORE_MIN ONVM_NF_CACHE_LCORE(ONVM_MAX_NFS - 1)
+_Static_assert(RTE_MAX_LCORE >= 2 * ONVM_MAX_NFS,
+	       "too few lcore ids for the NFs' mempool caches");
 
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
@@ -90,7 +99,13 @@ struct onvm_nf_counters {
  * above), and with --nf-tx pkts[n_mgr, n) to ports, by the NF itself.
  * Once `port_sent` is set the port group is in the PMD's hands (it may
  * free them at once, as net_null does): the manager never frees those,
- * and counts them lost if the NF died before the burst was finished. */
+ * and counts them lost if the NF died before the burst was finished.
+ *
+ * While it transmits, the NF frees into a mempool cache of its own (lcore
+ * id ONVM_NF_CACHE_LCORE(slot)), with `cache_busy` set. After a death the
+ * manager flushes that cache to the pool, unless cache_busy was set: then
+ * the cache may be half-written, and its mbufs are counted lost instead of
+ * risking a double free. */
 struct onvm_nf_held {
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
@@ -98,6 +113,7 @@ struct onvm_nf_held {
 	uint32_t d_marked;
 	uint32_t split;			/* pkts[] describes the held burst */
 	uint32_t port_sent;		/* pkts[n_mgr, n) handed to ports */
+	uint32_t cache_busy;		/* in a mempool op on the NF's cache */
 	uint16_t d_slot;
 	uint16_t n_dir;
 	uint16_t n_mgr;
