@@ -220,7 +220,7 @@ mgr_lcores_init(struct mgr_ctx *ctx)
 				 "the NFs' mempool caches (use lower ids, "
 				 "e.g. --lcores=0@%u)", lcore,
 				 ONVM_NF_CACHE_LCORE_MIN, RTE_MAX_LCORE - 1,
-				 lcore);
+				 rte_lcore_to_cpu_id((int)lcore));
 			return -EINVAL;
 		}
 		ctx->lcores[n].lcore_id = lcore;

@@ -50,6 +50,10 @@ mgr_err mgr_ring "not a power of two" -- --chain 1 --ring-size 1000
 
 # ---- manager: a port that cannot be opened (after EAL init: must clean up)
 mgr_err mgr_badport "net_pcap0" --vdev="net_pcap0,rx_pcap=/nonexistent.pcap" -- --chain 1
+# ---- manager: an lcore id kept for the NFs' mempool caches
+run_fg mgr_lcore_kept "$MGR" --no-pci --lcores=100@0 --file-prefix="$T_PREFIX" --vdev=net_null0 -- --chain 1
+expect_error mgr_lcore_kept onvm-mgr "ids 96..127 are kept for the NFs' mempool caches"
+expect_no_files mgr_lcore_kept
 
 # ---- against a running manager
 J=$T_WORK/stats.json
