@@ -294,6 +294,7 @@ mgr_shutdown(struct mgr_ctx *ctx)
 		if (ctx->shm->nf[i].state != ONVM_NF_FREE)
 			mgr_nf_reclaim(ctx, i, "did not leave in time");
 	pthread_mutex_unlock(&ctx->reg_lock);
+	mgr_wait_leaving(ctx);
 	mgr_drain_all(ctx);
 	mgr_registry_fini(ctx);
 	mgr_ports_close(ctx);

@@ -99,6 +99,7 @@ struct mgr_death {
 	uint32_t freed;			/* packets freed from it */
 };
 #define MGR_DEATHS 64			/* the last ones kept */
+#define MGR_EXIT_WAIT_MS 3000		/* for NFs that left, at shutdown */
 
 struct mgr_ctx {
 	struct mgr_opts opts;
@@ -124,6 +125,8 @@ struct mgr_ctx {
 	uint64_t edge_prev_qs[ONVM_MAX_NFS];
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
 	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
+	int32_t leaving[ONVM_MAX_NFS];	/* pids that left at shutdown */
+	unsigned int nb_leaving;	/* under reg_lock */
 	unsigned int nb_deaths;
 	struct mgr_lcore_stats ctl_st;	/* drops counted by control paths */
 
@@ -155,6 +158,7 @@ void mgr_edges_update(struct mgr_ctx *ctx);
 int mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len);
 unsigned int mgr_nb_nfs(struct mgr_ctx *ctx);
 void mgr_drain_all(struct mgr_ctx *ctx);
+void mgr_wait_leaving(struct mgr_ctx *ctx);
 
 /* mgr_watch.c: liveness and restarts */
 int mgr_watch_init(struct mgr_ctx *ctx);

@@ -152,6 +152,42 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	return nfree;
 }
 
+/* An NF that deregisters at shutdown still runs its own EAL teardown; the
+ * manager must not free shared memory under it (see mgr_wait_leaving). */
+static void
+mgr_note_leaving(struct mgr_ctx *ctx, int32_t pid)
+{
+	if (__atomic_load_n(&ctx->shm->mgr_state, __ATOMIC_ACQUIRE) ==
+	    ONVM_MGR_STOPPING && ctx->nb_leaving < ONVM_MAX_NFS)
+		ctx->leaving[ctx->nb_leaving++] = pid;
+}
+
+/* At shutdown, before ports and memory are freed: wait (at most
+ * MGR_EXIT_WAIT_MS) until the NFs that deregistered have exited. A primary
+ * that frees memory while a secondary is in rte_eal_cleanup() can hang
+ * in the EAL's memory sync with it. */
+void
+mgr_wait_leaving(struct mgr_ctx *ctx)
+{
+	uint64_t end = onvm_now_ns() + MGR_EXIT_WAIT_MS * 1000000ULL;
+	struct timespec ts = { 0, 1000000 };
+	unsigned int i, left;
+
+	do {
+		pthread_mutex_lock(&ctx->reg_lock);
+		for (i = 0, left = 0; i < ctx->nb_leaving; i++)
+			if (ctx->leaving[i] > 0 &&
+			    (kill(ctx->leaving[i], 0) == 0 || errno != ESRCH))
+				left++;
+		pthread_mutex_unlock(&ctx->reg_lock);
+		if (left == 0)
+			return;
+		nanosleep(&ts, NULL);
+	} while (onvm_now_ns() < end);
+	MGR_LOG(WARNING, "%u NF process(es) that left are still running "
+		"after %d ms; stopping anyway", left, MGR_EXIT_WAIT_MS);
+}
+
 /* What a departed NF's transmits left in its mempool cache (lcore id
  * ONVM_NF_CACHE_LCORE(slot)): back to the pool, unless the NF died inside
  * a mempool operation on it (cache_busy): then the cache may be
@@ -570,8 +606,10 @@ mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
 		if (req.slot >= ctx->opts.max_nfs ||
 		    ctx->shm->nf[req.slot].pid != req.pid)
 			rep.rc = -ENOENT;
-		else
+		else {
+			mgr_note_leaving(ctx, req.pid);
 			rep.rc = mgr_nf_reclaim(ctx, req.slot, "left");
+		}
 		break;
 	case ONVM_MSG_QUIESCE:
 		if (req.slot >= ctx->opts.max_nfs ||
