@@ -403,6 +403,22 @@ nf_grows() {
 		fail "the $3 of NF pid $2 stays at $v: $(json_get "$1" 'j["nfs"]')"
 }
 
+# kill_busy_nf JSON NAME SID: once the NF started as NAME is registered for
+# service SID and its rx grows, SIGKILL it and wait until it is gone and
+# the manager lists its death in nf_deaths. Its pid is left in KILLED_PID.
+kill_busy_nf() {
+	local j=$1 name=$2 sid=$3 pid
+	pid=$(pid_of "$name")
+	wait_for 30 json_true "$j" "[n['service'] for n in j['nfs'] if n['pid'] == $pid] == [$sid]" ||
+		fail "$name: pid $pid is not registered for service $sid: $(json_get "$j" 'j["nfs"]')"
+	nf_grows "$j" "$pid" rx
+	kill -KILL "$pid"
+	wait_exit "$name" 30 || fail "$name: pid $pid survived SIGKILL"
+	wait_for 30 json_true "$j" "any(d['pid'] == $pid for d in j['nf_deaths'])" ||
+		fail "$name: no nf_deaths entry for pid $pid"
+	KILLED_PID=$pid
+}
+
 # port_tx_grows JSON: wait (30 s) until the ports' summed tx grows.
 port_tx_grows() {
 	local v

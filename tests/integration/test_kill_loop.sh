@@ -31,16 +31,9 @@ ok "traffic flows through services 1, 2, 3"
 
 pids=()
 for k in $(seq 1 $KILLS); do
-	name=victim$((k - 1))
-	pid=$(pid_of "$name")
-	wait_for 30 json_true "$J" "[n['service'] for n in j['nfs'] if n['pid'] == $pid] == [1]" ||
-		fail "kill $k: pid $pid is not registered for service 1: $(json_get "$J" 'j["nfs"]')"
-	nf_grows "$J" "$pid" rx
-	kill -KILL "$pid"
-	wait_exit "$name" 30 || fail "kill $k: pid $pid survived SIGKILL"
+	kill_busy_nf "$J" "victim$((k - 1))" 1
+	pid=$KILLED_PID
 	pids+=("$pid")
-	wait_for 30 json_true "$J" "any(d['pid'] == $pid for d in j['nf_deaths'])" ||
-		fail "kill $k: no nf_deaths entry for pid $pid"
 	log "kill $k: pid $pid; $(grep -o "[0-9]* queued and [0-9]* held" "$T_WORK/mgr.err" | tail -n 1)"
 	start_nf "victim$k" "$SFWD" -l 1 -- -r 1
 done

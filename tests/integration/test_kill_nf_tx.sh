@@ -29,32 +29,16 @@ grep -q "transmits itself" "$T_WORK/victim0.err" ||
 ok "traffic flows; the NF transmits itself"
 
 for k in $(seq 1 $KILLS); do
-	name=victim$((k - 1))
-	pid=$(pid_of "$name")
-	wait_for 30 json_true "$J" "[n['service'] for n in j['nfs'] if n['pid'] == $pid] == [1]" ||
-		fail "kill $k: pid $pid is not registered for service 1: $(json_get "$J" 'j["nfs"]')"
-	nf_grows "$J" "$pid" rx
-	kill -KILL "$pid"
-	wait_exit "$name" 30 || fail "kill $k: pid $pid survived SIGKILL"
-	wait_for 30 json_true "$J" "any(d['pid'] == $pid for d in j['nf_deaths'])" ||
-		fail "kill $k: no nf_deaths entry for pid $pid"
+	kill_busy_nf "$J" "victim$((k - 1))" 1
 	start_nf "victim$k" "$SFWD" -l 1 -- -r 1
 done
 ok "$KILLS SIGKILLs of the transmitting NF, each seen in nf_deaths"
 
-last=$(pid_of "victim$KILLS")
-wait_for 30 json_true "$J" "[n['service'] for n in j['nfs'] if n['pid'] == $last] == [1]" ||
-	fail "the last NF (pid $last) is not registered"
-nf_grows "$J" "$last" rx
 port_tx_grows "$J"
-ok "after $KILLS deaths the NF forwards again"
-
 # The last one too, with nobody after it in its slot (a successor in the
 # same slot would carry on with the dead NF's cache).
-kill -KILL "$last"
-wait_exit "victim$KILLS" 30 || fail "pid $last survived SIGKILL"
-wait_for 30 json_true "$J" "any(d['pid'] == $last for d in j['nf_deaths'])" ||
-	fail "no nf_deaths entry for pid $last"
+kill_busy_nf "$J" "victim$KILLS" 1
+ok "after $KILLS deaths the NF forwarded again; killed it too"
 kill -INT "$(pid_of mgr)"
 expect_exit mgr 30 0
 json_true "$J" 'j["final"] is True' || fail "not the final stats"
