@@ -236,46 +236,13 @@ mgr_lcores_init(struct mgr_ctx *ctx)
 static void
 mgr_remove_prefix_files(const char *prefix, int stale)
 {
-	char dir[PATH_MAX], path[PATH_MAX * 2], line[PATH_MAX * 2];
-	char mnt[PATH_MAX], type[64];
-	size_t plen = strlen(prefix);
-	struct dirent *de;
-	unsigned int n = 0;
-	FILE *mounts;
-	DIR *d;
+	char dir[PATH_MAX];
+	unsigned int n;
+	int had_dir;
 
-	mounts = fopen("/proc/mounts", "r");
-	while (mounts != NULL && fgets(line, sizeof(line), mounts) != NULL) {
-		if (sscanf(line, "%*s %4095s %63s", mnt, type) != 2 ||
-		    strcmp(type, "hugetlbfs") != 0)
-			continue;
-		d = opendir(mnt);
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, plen) != 0 ||
-			    strncmp(de->d_name + plen, "map_", 4) != 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", mnt, de->d_name);
-			n += unlink(path) == 0;
-		}
-		if (d != NULL)
-			closedir(d);
-	}
-	if (mounts != NULL)
-		fclose(mounts);
-
+	n = onvm_prefix_files(prefix, 1, &had_dir);
 	onvm_runtime_dir(prefix, dir, sizeof(dir));
-	d = opendir(dir);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	if (d != NULL) {
-		closedir(d);
-		rmdir(dir);
-	}
-	if (stale && (n || d != NULL))
+	if (stale && (n || had_dir))
 		MGR_LOG(INFO, "removed %u stale hugepage file(s) and the runtime "
 			"directory %s, left by a manager on file prefix \"%s\" "
 			"that did not exit cleanly", n, dir, prefix);

@@ -5,6 +5,7 @@
 /* Logic shared by the manager and the NF library that needs no EAL:
  * number and chain parsing, the service table. Unit-tested. */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -267,6 +268,59 @@ onvm_primary_alive(const char *prefix)
 	held = fcntl(fd, F_GETLK, &lk) == 0 && lk.l_type != F_UNLCK;
 	close(fd);
 	return held;
+}
+
+unsigned int
+onvm_prefix_files(const char *prefix, int remove, int *had_dir)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2], line[PATH_MAX * 2];
+	char mnt[PATH_MAX], type[64];
+	size_t plen = strlen(prefix);
+	struct dirent *de;
+	unsigned int n = 0;
+	FILE *mounts;
+	DIR *d;
+
+	if (had_dir != NULL)
+		*had_dir = 0;
+	if (plen == 0)
+		return 0;
+	/* PREFIXmap_* in every hugetlbfs mount */
+	mounts = fopen("/proc/mounts", "r");
+	while (mounts != NULL && fgets(line, sizeof(line), mounts) != NULL) {
+		if (sscanf(line, "%*s %4095s %63s", mnt, type) != 2 ||
+		    strcmp(type, "hugetlbfs") != 0)
+			continue;
+		d = opendir(mnt);
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, plen) != 0 ||
+			    strncmp(de->d_name + plen, "map_", 4) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", mnt, de->d_name);
+			n += !remove || unlink(path) == 0;
+		}
+		if (d != NULL)
+			closedir(d);
+	}
+	if (mounts != NULL)
+		fclose(mounts);
+
+	onvm_runtime_dir(prefix, dir, sizeof(dir));
+	d = opendir(dir);
+	while (remove && d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	if (d != NULL) {
+		closedir(d);
+		if (remove)
+			rmdir(dir);
+		if (had_dir != NULL)
+			*had_dir = 1;
+	}
+	return n;
 }
 
 uint64_t

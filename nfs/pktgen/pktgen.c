@@ -40,6 +40,7 @@
 #include <rte_random.h>
 
 #include <onvm_nf.h>
+#include <onvm_runtime.h>
 
 #include "pktgen.h"
 
@@ -99,48 +100,11 @@ pg_stopping(const struct pg_ctx *c)
 static void
 pg_remove_prefix_files(const char *rundir)
 {
-	char path[PATH_MAX * 2], line[PATH_MAX * 2], mnt[PATH_MAX], type[64];
 	const char *prefix = strrchr(rundir, '/');
-	struct dirent *de;
-	unsigned int n = 0;
-	size_t plen;
-	FILE *mounts;
-	DIR *d;
+	unsigned int n;
 
 	prefix = prefix != NULL ? prefix + 1 : rundir;
-	plen = strlen(prefix);
-	if (plen == 0)
-		return;
-	mounts = fopen("/proc/mounts", "r");
-	while (mounts != NULL && fgets(line, sizeof(line), mounts) != NULL) {
-		if (sscanf(line, "%*s %4095s %63s", mnt, type) != 2 ||
-		    strcmp(type, "hugetlbfs") != 0)
-			continue;
-		d = opendir(mnt);
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, plen) != 0 ||
-			    strncmp(de->d_name + plen, "map_", 4) != 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", mnt, de->d_name);
-			n += unlink(path) == 0;
-		}
-		if (d != NULL)
-			closedir(d);
-	}
-	if (mounts != NULL)
-		fclose(mounts);
-
-	d = opendir(rundir);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", rundir, de->d_name);
-		unlink(path);
-	}
-	if (d != NULL) {
-		closedir(d);
-		rmdir(rundir);
-	}
+	n = onvm_prefix_files(prefix, 1, NULL);
 	if (n)
 		PG_LOG(DEBUG, "removed %u hugepage file(s) of prefix \"%s\"", n,
 		       prefix);

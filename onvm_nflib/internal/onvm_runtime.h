@@ -18,6 +18,16 @@ void onvm_runtime_dir(const char *prefix, char *buf, size_t len);
 /** Does a live DPDK primary own @p prefix (holds its config lock)? */
 int onvm_primary_alive(const char *prefix);
 
+/**
+ * Find, and with @p remove delete, the hugepage files of @p prefix
+ * (PREFIXmap_* in every hugetlbfs mount) and its runtime directory: a DPDK
+ * primary leaves them behind even on a clean exit. Remove only for a
+ * prefix no live process uses.
+ * @param had_dir if not NULL, set to 1 if the runtime directory existed.
+ * @return how many hugepage files there were (removed, with @p remove).
+ */
+unsigned int onvm_prefix_files(const char *prefix, int remove, int *had_dir);
+
 /** CLOCK_MONOTONIC in ns: comparable across the manager and its NFs. */
 uint64_t onvm_now_ns(void);
 

@@ -455,49 +455,9 @@ nfs_alive(void)
 static int
 prefix_files(const char *prefix, int remove)
 {
-	char line[PATH_MAX * 2], mnt[PATH_MAX], type[64], path[PATH_MAX * 2];
-	size_t plen = strlen(prefix);
-	struct dirent *de;
-	FILE *mounts;
-	DIR *d;
-	int n = 0;
+	int had_dir;
 
-	mounts = fopen("/proc/mounts", "r");
-	while (mounts != NULL && fgets(line, sizeof(line), mounts) != NULL) {
-		if (sscanf(line, "%*s %4095s %63s", mnt, type) != 2 ||
-		    strcmp(type, "hugetlbfs") != 0)
-			continue;
-		d = opendir(mnt);
-		while (d != NULL && (de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, plen) != 0 ||
-			    strncmp(de->d_name + plen, "map_", 4) != 0)
-				continue;
-			n++;
-			if (remove && snprintf(path, sizeof(path), "%s/%s", mnt,
-					       de->d_name) < (int)sizeof(path))
-				unlink(path);
-		}
-		if (d != NULL)
-			closedir(d);
-	}
-	if (mounts != NULL)
-		fclose(mounts);
-	onvm_runtime_dir(prefix, path, sizeof(path));
-	d = opendir(path);
-	if (d != NULL) {
-		n++;
-		while (remove && (de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (snprintf(line, sizeof(line), "%s/%s", path,
-				     de->d_name) < (int)sizeof(line))
-				unlink(line);
-		}
-		closedir(d);
-		if (remove)
-			rmdir(path);
-	}
-	return n;
+	return (int)onvm_prefix_files(prefix, remove, &had_dir) + had_dir;
 }
 
 /* NFs that have not registered yet may be inside their EAL start-up: a
