@@ -479,6 +479,7 @@ ctl_nf_stop(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 				 nf->instance_id, nf->pid);
 	}
 	__atomic_store_n(&nf->stop_req, 1, __ATOMIC_RELEASE);
+	onvm_nf_wake_always(nf);	/* if it sleeps (shared-core) */
 	MGR_LOG(INFO, "NF %s (service %u, instance %u, pid %d) asked to stop "
 		"(runtime control)", nf->name, nf->service_id, nf->instance_id,
 		nf->pid);
