@@ -647,11 +647,12 @@ def markdown(res, plots):
                 "%.3f" % is_["nf_cpu"] if is_ else "-"))
         wk = [c for c in sc if c["kind"] == "wake"]
         if wk:
-            L += ["", "Wake-up latency: onvm-pktgen --nf (CPU %d) sends %d pps through one NF "
-                  "(CPU %d), which sleeps between packets in shared-core mode. Wake-up: TSC "
+            L += ["", "Wake-up latency: onvm-pktgen --nf sends %d pps through one NF, both on "
+                  "CPU %d (onvm-mgr on CPU %d); in shared-core mode the NF sleeps between "
+                  "packets. Wake-up: TSC "
                   "from the producer's FUTEX_WAKE to the NF running (the NF's histogram, powers "
                   "of 2 us: p50/p99 are bucket upper bounds); round trip: pktgen's." % (
-                      m["main_cpu"], wk[0]["rate_pps"], m["fwd_cpu"]), "",
+                      wk[0]["rate_pps"], m["fwd_cpu"], m["main_cpu"]), "",
                   "| NF | sleeps | wakes | wake-up mean us | p50 <= us | p99 <= us | max us | "
                   "round trip p50 us | p99 us |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
