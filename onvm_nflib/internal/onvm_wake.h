@@ -28,6 +28,31 @@
 
 #include "onvm_shm.h"
 
+/* After the fence: if the NF sleeps, clear the word and wake it. Only the
+ * one who clears the word makes the syscall. The stamp (the NF's wake-up
+ * latency) is written before the word is cleared: the NF may see the word
+ * cleared before FUTEX_WAKE (its FUTEX_WAIT then returns at once), never
+ * before the stamp. */
+static inline void
+onvm_nf_wake_word(struct onvm_nf_slot *s)
+{
+	if (__atomic_load_n(&s->sleeping, __ATOMIC_RELAXED) == 0)
+		return;
+	__atomic_store_n(&s->wake_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&s->sleeping, 0, __ATOMIC_ACQ_REL) != 0)
+		syscall(SYS_futex, &s->sleeping, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/** Wake the NF of @p s if it sleeps, whatever its mode: after a store the
+ * NF checks before it sleeps (stop_req, mgr_state), or to make it pass a
+ * quiescent point. Control path. */
+static inline void
+onvm_nf_wake_always(struct onvm_nf_slot *s)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	onvm_nf_wake_word(s);
+}
+
 /** Wake the NF of @p s if it sleeps; after every enqueue to its rings. */
 static inline void
 onvm_nf_wake(struct onvm_nf_slot *s)
@@ -36,24 +61,7 @@ onvm_nf_wake(struct onvm_nf_slot *s)
 			     1))
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->sleeping, __ATOMIC_RELAXED) == 0)
-		return;
-	/* Only the one who clears the word makes the syscall; its stamp
-	 * gives the NF its wake-up latency. */
-	if (__atomic_exchange_n(&s->sleeping, 0, __ATOMIC_ACQ_REL) != 0) {
-		__atomic_store_n(&s->wake_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
-		syscall(SYS_futex, &s->sleeping, FUTEX_WAKE, 1, NULL, NULL, 0);
-	}
-}
-
-/** Wake the NF of @p s whatever its mode (stop requests, shutdown). */
-static inline void
-onvm_nf_wake_always(struct onvm_nf_slot *s)
-{
-	if (__atomic_exchange_n(&s->sleeping, 0, __ATOMIC_ACQ_REL) != 0) {
-		__atomic_store_n(&s->wake_tsc, rte_rdtsc(), __ATOMIC_RELAXED);
-		syscall(SYS_futex, &s->sleeping, FUTEX_WAKE, 1, NULL, NULL, 0);
-	}
+	onvm_nf_wake_word(s);
 }
 
 #endif /* ONVM_WAKE_H */
