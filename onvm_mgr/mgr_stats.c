@@ -256,6 +256,7 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"fed_by_slot\": %d, \"injected\": %" PRIu64
 			", \"shared_core\": %s, \"sleeping\": %s"
 			", \"sleeps\": %" PRIu64 ", \"wakes\": %" PRIu64
+			", \"wake_late\": %" PRIu64
 			", \"backpressure\": %s, \"bp_on\": %" PRIu64
 			", \"wake_us_mean\": %.2f, \"wake_us_max\": %.2f"
 			", \"start_to_first_pkt_ms\": %.1f"
@@ -274,6 +275,7 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 				"true" : "false",
 			__atomic_load_n(&nf->nf.sleeps, __ATOMIC_RELAXED),
 			__atomic_load_n(&nf->nf.wakes, __ATOMIC_RELAXED),
+			__atomic_load_n(&nf->nf.wake_late, __ATOMIC_RELAXED),
 			(__atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED) >> i) &
 				1 ? "true" : "false", t->st.nf_bp_on[i],
 			nf->nf.wakes ? nf->nf.wake_cycles * 1e6 /

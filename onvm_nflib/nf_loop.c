@@ -111,6 +111,9 @@ nf_sleep(struct onvm_nf *nf)
 	/* A producer that cleared the word woke us; else the timeout. */
 	if (__atomic_exchange_n(&s->sleeping, 0, __ATOMIC_ACQ_REL) == 0)
 		nf_woken(nf, rte_rdtsc());
+	else if (!rte_ring_empty(nf->rx) || !rte_ring_empty(nf->in))
+		__atomic_store_n(&c->wake_late, c->wake_late + 1,
+				 __ATOMIC_RELAXED);
 }
 
 /* Our rx ring holds @p left packets: end our backpressure if it is at or

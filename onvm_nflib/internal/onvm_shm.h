@@ -73,6 +73,8 @@ struct onvm_nf_counters {
 	uint64_t sleeps;	/* shared-core: times it went to sleep */
 	uint64_t wakes;		/* ... and was woken by a producer (the
 				 * rest: its timeout, a signal) */
+	uint64_t wake_late;	/* woke by its timeout with packets queued:
+				 * a wake-up that came too late or was lost */
 	uint64_t bp_clears;	/* backpressure ended when it dequeued */
 	uint64_t wake_cycles;	/* sum of wake-up latencies (TSC): from the
 				 * producer's FUTEX_WAKE to the NF running */

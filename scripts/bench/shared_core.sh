@@ -264,7 +264,7 @@ def pct(p):
 l = pg["latency_ns"]
 print(json.dumps({"kind": "wake", "mode": sys.argv[3], "rate_pps": float(sys.argv[4]),
                   "pkts": pg["rx"], "lost": pg["lost"], "sleeps": nf["sleeps"],
-                  "wakes": nf["wakes"], "wake_us_mean": nf["wake_us_mean"],
+                  "wakes": nf["wakes"], "wake_late": nf["wake_late"], "wake_us_mean": nf["wake_us_mean"],
                   "wake_us_max": nf["wake_us_max"], "wake_us_p50_le": pct(50),
                   "wake_us_p99_le": pct(99), "wake_hist": h,
                   "rtt_us_p50": l["p50"] / 1e3 if l["p50"] else None,
