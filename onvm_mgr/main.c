@@ -21,6 +21,7 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_ring.h>
 
 #include "mgr.h"
 #include "onvm_runtime.h"
@@ -54,6 +55,28 @@ mgr_sleep_until(uint64_t ns)
 		;
 }
 
+/* Backpressure ends when the NF dequeues below the low watermark; this
+ * catches the rest (a flag set just as the ring drained, an NF that
+ * left): every tick. */
+static void
+mgr_check_bp(struct mgr_ctx *ctx)
+{
+	struct onvm_shm *shm = ctx->shm;
+	uint64_t bp = __atomic_load_n(&shm->bp_mask, __ATOMIC_ACQUIRE);
+	unsigned int i;
+
+	while (bp != 0) {
+		i = rte_bsf64(bp);
+		bp &= bp - 1;
+		if (__atomic_load_n(&shm->nf[i].state, __ATOMIC_ACQUIRE) !=
+		    ONVM_NF_RUNNING ||
+		    onvm_bp_leave(rte_ring_count(shm->nf[i].rx_ring),
+				  shm->bp_low))
+			__atomic_fetch_and(&shm->bp_mask, ~(UINT64_C(1) << i),
+					   __ATOMIC_RELEASE);
+	}
+}
+
 /* One control-thread period: heartbeat, liveness, start-up. */
 static void
 mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
@@ -66,6 +89,7 @@ mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
 	mgr_check_nfs(ctx);
 	mgr_check_stalls(ctx);
 	mgr_check_pools(ctx);
+	mgr_check_bp(ctx);
 	mgr_log_first_packets(ctx);
 	if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) !=
 	    ONVM_MGR_STARTING)
@@ -93,6 +117,7 @@ mgr_ctl_thread(void *arg)
 {
 	struct mgr_ctx *ctx = arg;
 	uint64_t now, next = onvm_now_ns(), next_stats, next_wait_log = 0;
+	uint16_t i;
 	uint64_t stats_ns = (uint64_t)(ctx->opts.stats_interval * 1e9);
 	uint64_t end = ctx->opts.duration > 0 ?
 		ctx->start_ns + (uint64_t)(ctx->opts.duration * 1e9) : 0;
@@ -124,6 +149,8 @@ mgr_ctl_thread(void *arg)
 	 * forwarding what they hand back until they are gone. */
 	__atomic_store_n(&ctx->shm->mgr_state, ONVM_MGR_STOPPING,
 			 __ATOMIC_RELEASE);
+	for (i = 0; i < ctx->opts.max_nfs; i++)
+		onvm_nf_wake_always(&ctx->shm->nf[i]);	/* sleepers too */
 	MGR_LOG(INFO, "stopping; waiting for %u NF(s) to leave", mgr_nb_nfs(ctx));
 	end = onvm_now_ns() + MGR_LEAVE_MS * 1000000ULL;
 	while (mgr_nb_nfs(ctx) > 0 && onvm_now_ns() < end) {

@@ -29,8 +29,10 @@
 
 #include "mgr_flow.h"
 #include "mgr_opts.h"
+#include "onvm_bp.h"
 #include "onvm_runtime.h"
 #include "onvm_shm.h"
+#include "onvm_wake.h"
 
 extern int mgr_logtype;
 #define MGR_LOG(l, fmt, ...) \
@@ -44,7 +46,9 @@ extern int mgr_logtype;
 	_(TX_FULL, "tx_full")	      /* a port took fewer than offered */ \
 	_(NF_DROP, "nf_drop")	      /* an NF's DROP verdict */          \
 	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */ \
-	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */
+	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */ \
+	_(BACKPRESSURE, "backpressure") /* at the entry: an NF of the chain \
+					 * is over its high watermark */
 
 enum mgr_drop {
 #define _(sym, str) MGR_DROP_##sym,
@@ -62,6 +66,7 @@ struct mgr_lcore_stats {
 	uint64_t port_tx[ONVM_MAX_PORTS];
 	uint64_t port_tx_full[ONVM_MAX_PORTS];
 	uint64_t nf_ring_full[ONVM_MAX_NFS];
+	uint64_t nf_bp_on[ONVM_MAX_NFS];	/* entered backpressure */
 	uint64_t flow_lookups;		/* packets looked up in the flow table */
 	uint64_t flow_hits;		/* ... that matched a rule */
 } __rte_cache_aligned;
@@ -109,6 +114,8 @@ struct mgr_ctx {
 	uint16_t nb_ports;
 	int ports_closed;
 	char port_name[ONVM_MAX_PORTS][RTE_ETH_NAME_MAX_LEN];
+	uint32_t ring_cap;		/* of every NF ring (data path copy) */
+	uint32_t bp_high;		/* shm->bp_high (data path copy) */
 	uint16_t nb_lcores;
 	struct mgr_lcore *lcores;	/* nb_lcores, hugepage memory */
 	struct rte_rcu_qsbr *qsbr;	/* data lcores are its readers */

@@ -195,6 +195,14 @@ ctl_nfs(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 					  (int)rte_ring_count(nf->rx_ring));
 		rte_tel_data_add_dict_int(r, "fed_by_slot",
 			__atomic_load_n(&nf->in_from, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_int(r, "shared_core", nf->sleepy != 0);
+		rte_tel_data_add_dict_int(r, "sleeping",
+			__atomic_load_n(&nf->sleeping, __ATOMIC_RELAXED) != 0);
+		rte_tel_data_add_dict_u64(r, "sleeps", nf->nf.sleeps);
+		rte_tel_data_add_dict_u64(r, "wakes", nf->nf.wakes);
+		rte_tel_data_add_dict_int(r, "backpressure",
+			(__atomic_load_n(&ctx->shm->bp_mask, __ATOMIC_RELAXED) >>
+			 i) & 1);
 		ctl_add_row(d, i, r);
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);
@@ -479,6 +487,7 @@ ctl_nf_stop(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 				 nf->instance_id, nf->pid);
 	}
 	__atomic_store_n(&nf->stop_req, 1, __ATOMIC_RELEASE);
+	onvm_nf_wake_always(nf);	/* if it sleeps (shared-core) */
 	MGR_LOG(INFO, "NF %s (service %u, instance %u, pid %d) asked to stop "
 		"(runtime control)", nf->name, nf->service_id, nf->instance_id,
 		nf->pid);

@@ -29,6 +29,11 @@ const char mgr_usage[] =
 	"  --nf-tx                the last NF of the chain transmits to the port itself\n"
 	"                         (net_null, net_ring ports): one cross-core hop less,\n"
 	"                         but an NF killed inside a transmit may lose that burst\n"
+	"  --shared-core          idle NFs sleep (futex) until a packet arrives, so many\n"
+	"                         NFs can share one core (per NF: --shared-core)\n"
+	"  --bp-high PCT          backpressure: an NF's rx ring at PCT % of its size stops\n"
+	"                         its chains' new packets at the entry (default 80, 0: off)\n"
+	"  --bp-low PCT           ... until it is back at PCT % (default 50)\n"
 	"  --flow RULE            a flow rule installed at start (repeatable):\n"
 	"                         'PROTO SRC_IP SPORT DST_IP DPORT [in PORT] chain SID[,SID...]'\n"
 	"                         e.g. 'udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3'\n"
@@ -52,6 +57,9 @@ enum {
 	OPT_NF_TX,
 	OPT_FLOW,
 	OPT_FLOW_TABLE,
+	OPT_SHARED_CORE,
+	OPT_BP_HIGH,
+	OPT_BP_LOW,
 	OPT_HELP,
 };
 
@@ -72,6 +80,9 @@ static const struct option mgr_longopts[] = {
 	{ "nf-tx", no_argument, NULL, OPT_NF_TX },
 	{ "flow", required_argument, NULL, OPT_FLOW },
 	{ "flow-table", required_argument, NULL, OPT_FLOW_TABLE },
+	{ "shared-core", no_argument, NULL, OPT_SHARED_CORE },
+	{ "bp-high", required_argument, NULL, OPT_BP_HIGH },
+	{ "bp-low", required_argument, NULL, OPT_BP_LOW },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -144,6 +155,8 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 	o->nb_rxd = 1024;
 	o->nb_txd = 1024;
 	o->flow_table = MGR_FLOW_TABLE_DEFAULT;
+	o->bp_high = MGR_BP_HIGH_DEFAULT;
+	o->bp_low = MGR_BP_LOW_DEFAULT;
 
 	optind = 0; /* 0, not 1: a full reset of GNU getopt's state */
 	opterr = 0;
@@ -253,6 +266,20 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 				return -EINVAL;
 			o->flow_table = (uint32_t)v;
 			break;
+		case OPT_SHARED_CORE:
+			o->shared_core = 1;
+			break;
+		case OPT_BP_HIGH:
+		case OPT_BP_LOW:
+			if (num_opt(c == OPT_BP_HIGH ? "bp-high" : "bp-low",
+				    optarg, c == OPT_BP_HIGH ? 0 : 1, 100, &v,
+				    err, errlen) < 0)
+				return -EINVAL;
+			if (c == OPT_BP_HIGH)
+				o->bp_high = (uint32_t)v;
+			else
+				o->bp_low = (uint32_t)v;
+			break;
 		case OPT_HELP:
 			return 1;
 		case ':':
@@ -278,6 +305,11 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)",
 			 argv[optind]);
+		return -EINVAL;
+	}
+	if (o->bp_high != 0 && o->bp_low >= o->bp_high) {
+		snprintf(err, errlen, "--bp-low %u must be below --bp-high %u",
+			 o->bp_low, o->bp_high);
 		return -EINVAL;
 	}
 	if (!have_chain) {

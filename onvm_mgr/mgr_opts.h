@@ -17,6 +17,8 @@
 #define MGR_FLOW_TABLE_DEFAULT (1U << 20)	/* rules, --flow-table */
 #define MGR_FLOW_TABLE_MIN 16
 #define MGR_FLOW_TABLE_MAX (1U << 24)
+#define MGR_BP_HIGH_DEFAULT 80		/* --bp-high, % of an rx ring */
+#define MGR_BP_LOW_DEFAULT 50		/* --bp-low */
 
 struct mgr_opts {
 	struct onvm_chain chain;	/* --chain, required */
@@ -34,6 +36,9 @@ struct mgr_opts {
 	uint32_t restart_max;		/* --restart N/SEC: N tries, 0: off */
 	double restart_window;		/* ... in SEC seconds */
 	int nf_tx;			/* --nf-tx: NFs transmit to ports */
+	int shared_core;		/* --shared-core: idle NFs sleep */
+	uint32_t bp_high;		/* --bp-high PCT of the rx ring, 0: off */
+	uint32_t bp_low;		/* --bp-low PCT, below bp_high */
 	uint32_t flow_table;		/* --flow-table N: rules at most */
 	uint32_t nb_flows;		/* --flow RULE, repeatable: checked */
 	const char *flow[MGR_MAX_FLOW_OPTS];	/* by the parser, in argv */

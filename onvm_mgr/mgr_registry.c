@@ -22,7 +22,9 @@
 #include <rte_ring_peek.h>
 
 #include "mgr.h"
+#include "onvm_bp.h"
 #include "onvm_msg.h"
+#include "onvm_wake.h"
 
 #define MGR_TX_DRAIN_MS 500	/* wait for a data lcore to empty a tx ring */
 #define MGR_EDGE_WAIT_MS 100	/* wait for an NF to stop feeding another */
@@ -299,6 +301,9 @@ mgr_edges_update(struct mgr_ctx *ctx)
 			ctx->edge_prev[i] = cur;
 			ctx->edge_prev_qs[i] = __atomic_load_n(
 				&ctx->shm->nf[cur].nf.qs, __ATOMIC_SEQ_CST);
+			/* A sleeping producer passes its quiescent point
+			 * only once awake. */
+			onvm_nf_wake_always(&ctx->shm->nf[cur]);
 		}
 		if (want >= 0 && mgr_edge_prev_done(ctx, i)) {
 			__atomic_store_n(&nf->in_from, (int16_t)want,
@@ -440,6 +445,8 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 	}
 	mgr_nf_tx_retire(ctx, nf, slot);
 	__atomic_store_n(&nf->state, ONVM_NF_FREE, __ATOMIC_RELEASE);
+	__atomic_fetch_and(&ctx->shm->bp_mask, ~(UINT64_C(1) << slot),
+			   __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
 	freed += mgr_free_mbufs(nf->tx_ring);
 	rte_ring_reset(nf->rx_ring);
@@ -504,6 +511,12 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	nf->start_ns = req->start_ns;
 	nf->reg_ns = onvm_now_ns();
 	nf->stop_req = 0;
+	/* Before the slot is published: producers read it without order. */
+	nf->sleepy = (shm->flags & ONVM_F_SHARED_CORE) ||
+		     (req->flags & ONVM_REQ_SHARED_CORE);
+	nf->sleeping = 0;
+	__atomic_fetch_and(&shm->bp_mask, ~(UINT64_C(1) << slot),
+			   __ATOMIC_RELEASE);
 	memcpy(nf->tag, req->tag, sizeof(nf->tag));
 	memcpy(nf->name, req->name, sizeof(nf->name));
 	nf->tag[sizeof(nf->tag) - 1] = '\0';
@@ -679,7 +692,20 @@ mgr_registry_init(struct mgr_ctx *ctx)
 	shm->meta_offset = off;
 	shm->ring_size = ctx->opts.ring_size;
 	shm->nb_ports = ctx->nb_ports;
-	shm->flags = ctx->opts.nf_tx ? ONVM_F_NF_TX : 0;
+	shm->flags = (ctx->opts.nf_tx ? ONVM_F_NF_TX : 0) |
+		     (ctx->opts.shared_core ? ONVM_F_SHARED_CORE : 0);
+	/* Every rx ring has the same capacity. */
+	if (onvm_bp_marks(rte_ring_get_capacity(shm->nf[0].rx_ring),
+			  ctx->opts.bp_high, ctx->opts.bp_low, &shm->bp_high,
+			  &shm->bp_low) < 0) {
+		mgr_fail(ctx, "bad backpressure watermarks %u%%/%u%% for rings "
+			 "of %u", ctx->opts.bp_high, ctx->opts.bp_low,
+			 ctx->opts.ring_size);
+		return -EINVAL;
+	}
+	shm->bp_mask = 0;
+	ctx->ring_cap = rte_ring_get_capacity(shm->nf[0].rx_ring);
+	ctx->bp_high = shm->bp_high;
 	shm->tsc_hz = rte_get_tsc_hz();
 	shm->mgr_pid = getpid();
 	shm->mgr_state = ONVM_MGR_STARTING;

@@ -43,14 +43,33 @@ mgr_free(struct mgr_lcore *lc, struct rte_mbuf *m, enum mgr_drop why)
 	rte_pktmbuf_free(m);
 }
 
+/* Slot @p slot's rx ring reached the high watermark: its chains stop at
+ * the entry (mgr_bp_filter) until it drains to the low one. An atomic
+ * operation only on the transition. */
+static __rte_noinline void
+mgr_bp_set(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
+{
+	uint64_t bit = UINT64_C(1) << slot;
+
+	if ((__atomic_load_n(&ctx->shm->bp_mask, __ATOMIC_RELAXED) & bit) == 0 &&
+	    (__atomic_fetch_or(&ctx->shm->bp_mask, bit, __ATOMIC_RELEASE) &
+	     bit) == 0)
+		lc->st.nf_bp_on[slot]++;
+}
+
 static inline void
 mgr_flush_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t slot)
 {
+	struct onvm_nf_slot *nf = &ctx->shm->nf[slot];
 	struct mgr_buf *b = &lc->nf_buf[slot];
-	unsigned int sent;
+	unsigned int sent, free;
 
-	sent = rte_ring_enqueue_burst(ctx->shm->nf[slot].rx_ring,
-				      (void **)b->pkts, b->n, NULL);
+	/* `free` comes with the enqueue (it read the consumer's tail). */
+	sent = rte_ring_enqueue_burst(nf->rx_ring, (void **)b->pkts, b->n,
+				      &free);
+	onvm_nf_wake(nf);
+	if (unlikely(onvm_bp_enter(ctx->ring_cap - free, ctx->bp_high)))
+		mgr_bp_set(ctx, lc, slot);
 	if (unlikely(sent < b->n)) {
 		lc->st.drop[MGR_DROP_RING_FULL] += b->n - sent;
 		lc->st.nf_ring_full[slot] += b->n - sent;
@@ -131,6 +150,53 @@ mgr_flush(struct mgr_ctx *ctx, struct mgr_lcore *lc)
 	lc->dirty_port = 0;
 }
 
+/* The NF slots of every instance of every service of chain @p id. */
+static uint64_t
+mgr_chain_slots(const struct onvm_shm *shm, uint16_t id)
+{
+	const struct onvm_chain *c = onvm_chain_of(shm, id);
+	const struct onvm_service *s;
+	uint64_t m = 0;
+	uint16_t j, n;
+	uint8_t i;
+
+	for (i = 0; i < c->len && i < ONVM_MAX_CHAIN; i++) {
+		s = &shm->svc[c->sid[i] & (ONVM_MAX_SERVICES - 1)];
+		n = __atomic_load_n(&s->n, __ATOMIC_ACQUIRE);
+		for (j = 0; j < n && j < ONVM_MAX_INSTANCES; j++)
+			m |= UINT64_C(1) << (s->slot[j] & 63);
+	}
+	return m;
+}
+
+/* Some NF is in backpressure (@p bp, a slot mask): drop, at the entry,
+ * the packets whose chain has an instance of a service in it, counted as
+ * "backpressure"; keep the others in order. Packets already in a chain are
+ * not touched: they still flow (only new work is refused). Runs only
+ * while a slot is in backpressure; the chain's slots are looked up once
+ * per run of packets with the same chain id. @return packets kept. */
+static __rte_noinline uint16_t
+mgr_bp_filter(struct mgr_ctx *ctx, struct mgr_lcore *lc,
+	      struct rte_mbuf **pkts, uint16_t *chain, uint16_t n, uint64_t bp)
+{
+	uint16_t i, k = 0, last = UINT16_MAX;
+	int drop = 0;
+
+	for (i = 0; i < n; i++) {
+		if (chain[i] != last) {
+			last = chain[i];
+			drop = (mgr_chain_slots(ctx->shm, last) & bp) != 0;
+		}
+		if (drop) {
+			mgr_free(lc, pkts[i], MGR_DROP_BACKPRESSURE);
+			continue;
+		}
+		pkts[k] = pkts[i];
+		chain[k++] = chain[i];
+	}
+	return k;
+}
+
 /* Packets from a port start at position 0 of their chain: a flow rule's,
  * else the default. */
 static void
@@ -142,6 +208,7 @@ mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 	const struct onvm_shm *shm = ctx->shm;
 	struct onvm_pkt_meta *meta, want;
 	uint16_t i, n, def;
+	uint64_t bp;
 
 	n = rte_eth_rx_burst(port, q, pkts, ONVM_BURST);
 	if (n == 0)
@@ -155,6 +222,12 @@ mgr_rx_port(struct mgr_ctx *ctx, struct mgr_lcore *lc, uint16_t port,
 	else
 		for (i = 0; i < n; i++)
 			chain[i] = def;
+	bp = __atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED);
+	if (unlikely(bp != 0)) {
+		n = mgr_bp_filter(ctx, lc, pkts, chain, n, bp);
+		if (n == 0)
+			return;
+	}
 	memset(&want, 0, sizeof(want));
 	want.action = ONVM_ACT_NEXT;
 	for (i = 0; i < n && i < MGR_PREFETCH; i++)

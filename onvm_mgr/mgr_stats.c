@@ -66,8 +66,10 @@ mgr_sum_counters(struct mgr_ctx *ctx, struct mgr_totals *t)
 			t->st.port_tx[j] += s->port_tx[j];
 			t->st.port_tx_full[j] += s->port_tx_full[j];
 		}
-		for (j = 0; j < ctx->opts.max_nfs; j++)
+		for (j = 0; j < ctx->opts.max_nfs; j++) {
 			t->st.nf_ring_full[j] += s->nf_ring_full[j];
+			t->st.nf_bp_on[j] += s->nf_bp_on[j];
+		}
 		t->st.flow_lookups += __atomic_load_n(&s->flow_lookups,
 						      __ATOMIC_RELAXED);
 		t->st.flow_hits += __atomic_load_n(&s->flow_hits,
@@ -211,7 +213,12 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 	fprintf(f, "],\n  \"default_chain_id\": %u,\n  \"chains\": [",
 		onvm_default_chain_id(shm));
 	mgr_json_chains(ctx, f);
-	fprintf(f, "],\n  \"flows\": {\"rules\": %u, \"port_rules\": %u"
+	fprintf(f, "],\n  \"shared_core\": %s,\n  \"backpressure\": {\"high\": %u"
+		", \"low\": %u, \"slots\": %" PRIu64 "}",
+		(shm->flags & ONVM_F_SHARED_CORE) ? "true" : "false",
+		shm->bp_high, shm->bp_low,
+		__atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED));
+	fprintf(f, ",\n  \"flows\": {\"rules\": %u, \"port_rules\": %u"
 		", \"capacity\": %u, \"lookups\": %" PRIu64 ", \"hits\": %"
 		PRIu64 "},\n  \"ports\": [",
 		__atomic_load_n(&ctx->flow->nb_rules, __ATOMIC_RELAXED),
@@ -247,9 +254,14 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"ring_full\": %" PRIu64 ", \"rx_pps\": %.0f"
 			", \"rx_ring_used\": %u, \"in_ring_used\": %u"
 			", \"fed_by_slot\": %d, \"injected\": %" PRIu64
+			", \"shared_core\": %s, \"sleeping\": %s"
+			", \"sleeps\": %" PRIu64 ", \"wakes\": %" PRIu64
+			", \"wake_late\": %" PRIu64
+			", \"backpressure\": %s, \"bp_on\": %" PRIu64
+			", \"wake_us_mean\": %.2f, \"wake_us_max\": %.2f"
 			", \"start_to_first_pkt_ms\": %.1f"
 			", \"start_ns\": %" PRIu64 ", \"reg_ns\": %" PRIu64
-			", \"first_pkt_ns\": %" PRIu64 "}",
+			", \"first_pkt_ns\": %" PRIu64 ", \"wake_hist\": [",
 			sep, i, nf->name, nf->tag, nf->service_id,
 			nf->instance_id, nf->pid, mgr_nf_state(nf, state, i),
 			nf->nf.rx, nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i],
@@ -258,8 +270,23 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
 			rte_ring_count(nf->rx_ring), rte_ring_count(nf->in_ring),
 			__atomic_load_n(&nf->in_from, __ATOMIC_RELAXED),
-			nf->nf.injected, first_ms, nf->start_ns, nf->reg_ns,
+			nf->nf.injected, nf->sleepy ? "true" : "false",
+			__atomic_load_n(&nf->sleeping, __ATOMIC_RELAXED) ?
+				"true" : "false",
+			__atomic_load_n(&nf->nf.sleeps, __ATOMIC_RELAXED),
+			__atomic_load_n(&nf->nf.wakes, __ATOMIC_RELAXED),
+			__atomic_load_n(&nf->nf.wake_late, __ATOMIC_RELAXED),
+			(__atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED) >> i) &
+				1 ? "true" : "false", t->st.nf_bp_on[i],
+			nf->nf.wakes ? nf->nf.wake_cycles * 1e6 /
+				shm->tsc_hz / nf->nf.wakes : 0,
+			nf->nf.wake_cycles_max * 1e6 / shm->tsc_hz,
+			first_ms, nf->start_ns, nf->reg_ns,
 			nf->nf.first_pkt_ns);
+		for (j = 0; j < ONVM_WAKE_HIST; j++)
+			fprintf(f, "%s%" PRIu64, j ? ", " : "",
+				nf->nf.wake_hist[j]);
+		fprintf(f, "]}");
 		sep = ",";
 	}
 	fprintf(f, "\n  ],\n  \"services\": [");

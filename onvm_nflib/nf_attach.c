@@ -257,6 +257,7 @@ nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
 	req.instance_id = a->instance_id;
 	req.start_ns = nf->start_ns;
 	req.cpu = (int16_t)nf_pinned_cpu();
+	req.flags = a->shared_core ? ONVM_REQ_SHARED_CORE : 0;
 	snprintf(req.tag, sizeof(req.tag), "%s", a->tag);
 	snprintf(req.name, sizeof(req.name), "%s", nf->name);
 	rc = nf_request(nf, &req, &rep);
@@ -274,6 +275,8 @@ nf_register(struct onvm_nf *nf, const struct onvm_nf_args *a)
 	nf->rx = nf->slot->rx_ring;
 	nf->tx = nf->slot->tx_ring;
 	nf->in = nf->slot->in_ring;
+	nf->sleepy = nf->slot->sleepy != 0;
+	nf->bp_bit = UINT64_C(1) << rep.slot;
 	nf->stuck_slot = NF_NO_SLOT;
 	nf->stuck_cycles = rte_get_tsc_hz() / 1000 * NF_STUCK_MS;
 	nf->registered = 1;
@@ -356,9 +359,9 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	NF_LOG(INFO, "%s: service %u instance %u (slot %u) on file prefix \"%s\"",
+	NF_LOG(INFO, "%s: service %u instance %u (slot %u) on file prefix \"%s\"%s",
 	       nf->name, nf->service_id, nf->instance_id, nf->slot_idx,
-	       nf->prefix);
+	       nf->prefix, nf->sleepy ? ", shared-core (sleeps when idle)" : "");
 	*argc = args.nf_argc;
 	*argv = args.nf_argv;
 	return nf;

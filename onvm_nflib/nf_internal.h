@@ -72,6 +72,8 @@ struct onvm_nf {
 	char flow_err[200];		/* why the last flow rule call failed */
 	uint64_t start_ns;		/* entry to onvm_nf_start() */
 	int shared_cpu;			/* another NF runs on our CPU */
+	int sleepy;			/* shared-core: sleep when idle */
+	uint64_t bp_bit;		/* our slot's bit in shm->bp_mask */
 	void *data;
 	char prog[ONVM_TAG_LEN];	/* basename of argv[0], for messages */
 	char name[ONVM_TAG_LEN];

@@ -7,7 +7,8 @@
  * then finish the rx dequeue. The NF owns the mbufs only between those ring
  * operations, never frees one (the manager applies DROP), and leaves a
  * record from which the manager can reclaim the burst if the NF dies. No locks, allocation or syscalls
- * while packets flow; an idle NF backs off so NFs can share a core. */
+ * while packets flow; an idle NF backs off so NFs can share a core, and in
+ * shared-core mode sleeps until a producer wakes it (onvm_wake.h). */
 
 #include <errno.h>
 #include <string.h>
@@ -23,6 +24,8 @@
 #include <rte_ring_peek.h>
 
 #include "nf_internal.h"
+#include "onvm_bp.h"
+#include "onvm_wake.h"
 
 /* Back-off of an idle NF: spin, then yield the core, then sleep briefly.
  * Polls that find the ring empty before each step: */
@@ -33,6 +36,10 @@
 #define NF_PREFETCH 4
 #define NF_DRAIN_S 1		/* at most this long to drain at a stop */
 #define NF_SHARED_YIELD_BURSTS 8	/* busy bursts between yields, shared CPU */
+#define NF_SLEEP_AFTER 64	/* shared-core: empty polls (yielding) before
+				 * a sleep */
+#define NF_SLEEP_MAX_MS 100	/* a sleep's limit: housekeeping (manager
+				 * death, ticks) still runs this often */
 
 static void
 nf_idle(unsigned int idle)
@@ -52,6 +59,78 @@ nf_idle(unsigned int idle)
 		ts.tv_nsec = us * 1000L;
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* Count a wake-up and its latency: from the waker's stamp (taken just
+ * before its FUTEX_WAKE; TSCs agree across cores here) to @p now. */
+static void
+nf_woken(struct onvm_nf *nf, uint64_t now)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	uint64_t t = __atomic_load_n(&nf->slot->wake_tsc, __ATOMIC_RELAXED);
+	uint64_t cyc = now > t ? now - t : 0, us;
+	unsigned int b = 0;
+
+	us = cyc * 1000000 / rte_get_tsc_hz();
+	while (us != 0 && b < ONVM_WAKE_HIST - 1) {
+		us >>= 1;
+		b++;
+	}
+	__atomic_store_n(&c->wakes, c->wakes + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->wake_cycles, c->wake_cycles + cyc,
+			 __ATOMIC_RELAXED);
+	if (cyc > c->wake_cycles_max)
+		__atomic_store_n(&c->wake_cycles_max, cyc, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->wake_hist[b], c->wake_hist[b] + 1,
+			 __ATOMIC_RELAXED);
+}
+
+/* Shared-core mode: sleep until a producer wakes us, a signal, or
+ * NF_SLEEP_MAX_MS. A safe point: no ring or mempool operation in flight.
+ * We announce the sleep, then look at the rings again: a producer that
+ * enqueued before it could see the announcement is seen here (the fences
+ * of onvm_wake.h), one that enqueues after it wakes us. */
+static void
+nf_sleep(struct onvm_nf *nf)
+{
+	struct onvm_nf_slot *s = nf->slot;
+	struct onvm_nf_counters *c = &s->nf;
+	struct timespec ts = { 0, NF_SLEEP_MAX_MS * 1000000L };
+
+	__atomic_store_n(&s->sleeping, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!rte_ring_empty(nf->rx) || !rte_ring_empty(nf->in) || nf->stop ||
+	    __atomic_load_n(&s->stop_req, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&nf->shm->mgr_state, __ATOMIC_ACQUIRE) ==
+		    ONVM_MGR_STOPPING) {
+		__atomic_store_n(&s->sleeping, 0, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&c->sleeps, c->sleeps + 1, __ATOMIC_RELAXED);
+	syscall(SYS_futex, &s->sleeping, FUTEX_WAIT, 1, &ts, NULL, 0);
+	/* A producer that cleared the word woke us; else the timeout. */
+	if (__atomic_exchange_n(&s->sleeping, 0, __ATOMIC_ACQ_REL) == 0)
+		nf_woken(nf, rte_rdtsc());
+	else if (!rte_ring_empty(nf->rx) || !rte_ring_empty(nf->in))
+		__atomic_store_n(&c->wake_late, c->wake_late + 1,
+				 __ATOMIC_RELAXED);
+}
+
+/* Our rx ring holds @p left packets: end our backpressure if it is at or
+ * below the low watermark. One load of a line written only when some NF
+ * enters or leaves backpressure. */
+static inline void
+nf_bp_check(struct onvm_nf *nf, unsigned int left)
+{
+	struct onvm_nf_counters *c;
+
+	if (likely((__atomic_load_n(&nf->shm->bp_mask, __ATOMIC_RELAXED) &
+		    nf->bp_bit) == 0) ||
+	    !onvm_bp_leave(left, nf->shm->bp_low))
+		return;
+	__atomic_fetch_and(&nf->shm->bp_mask, ~nf->bp_bit, __ATOMIC_RELEASE);
+	c = &nf->slot->nf;
+	__atomic_store_n(&c->bp_clears, c->bp_clears + 1, __ATOMIC_RELAXED);
 }
 
 /* The slot whose in_ring this NF may feed directly for service @p sid:
@@ -94,7 +173,7 @@ nf_gone(const struct onvm_nf *nf)
  * so): then nobody may ever drain the ring. */
 static inline unsigned int
 nf_enqueue_all(struct onvm_nf *nf, struct rte_ring *r, struct rte_mbuf **pkts,
-	       unsigned int n, const struct onvm_nf_slot *d, uint16_t d_slot)
+	       unsigned int n, struct onvm_nf_slot *d, uint16_t d_slot)
 {
 	unsigned int done = 0;
 	uint64_t qs = 0, since = 0, now;
@@ -102,6 +181,8 @@ nf_enqueue_all(struct onvm_nf *nf, struct rte_ring *r, struct rte_mbuf **pkts,
 	for (;;) {
 		done += rte_ring_sp_enqueue_burst(r, (void **)pkts + done,
 						  n - done, NULL);
+		if (d != NULL)	/* another NF's in_ring: it may sleep */
+			onvm_nf_wake(d);
 		if (likely(done == n))
 			return done;
 		if (nf->shared_cpu)
@@ -331,6 +412,7 @@ nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
 static inline uint16_t
 nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 {
+	unsigned int left;
 	uint16_t n;
 
 	n = rte_ring_dequeue_burst_start(nf->in, (void **)pkts, ONVM_BURST,
@@ -340,8 +422,10 @@ nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 		return n;
 	}
 	*src = nf->rx;
-	return rte_ring_dequeue_burst_start(nf->rx, (void **)pkts, ONVM_BURST,
-					    NULL);
+	n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts, ONVM_BURST,
+					 &left);
+	nf_bp_check(nf, left);
+	return n;
 }
 
 /* Between bursts: this NF holds no routing decision (see in_from). */
@@ -401,7 +485,14 @@ nf_loop_run(struct onvm_nf *nf, onvm_burst_handler_t burst,
 		if (n == 0) {
 			if (nf_housekeeping(nf, rte_rdtsc()))
 				break;
-			nf_idle(idle++);
+			if (!nf->sleepy) {
+				nf_idle(idle++);
+			} else if (idle++ < NF_SLEEP_AFTER) {
+				sched_yield();
+			} else {
+				nf_sleep(nf);
+				idle = 0;
+			}
 			continue;
 		}
 		idle = 0;

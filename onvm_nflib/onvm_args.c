@@ -175,6 +175,12 @@ nf_args_parse(int argc, char **argv, unsigned int default_cpu,
 					 ONVM_TAG_LEN - 1);
 				return -EINVAL;
 			}
+		} else if (is_opt(arg, "--shared-core")) {
+			if (strchr(arg, '=') != NULL) {
+				snprintf(err, errlen, "--shared-core takes no value");
+				return -EINVAL;
+			}
+			a->shared_core = 1;
 		} else if (is_opt(arg, "--file-prefix")) {
 			val = opt_value(argv, argc, &i, "--file-prefix");
 			if (copy_str(a->prefix, sizeof(a->prefix), val) < 0) {

@@ -13,7 +13,10 @@
 #      3 NFs -> back, at 10, 50 and 90 % of pktgen's maximum;
 #   6. ours, NF start (onvm_nf_start()) to its first forwarded packet;
 #   7. ours, the manager's classifier hit path alone (Mpps with 1, 1K and
-#      1M flow rules, every lookup a hit; scripts/bench/classifier.sh).
+#      1M flow rules, every lookup a hit; scripts/bench/classifier.sh);
+#   8. ours, shared-core mode against polling NFs: Mpps and CPU use with
+#      1..16 NFs on one core, the CPU of idle NFs, and the wake-up latency
+#      of a sleeping NF (scripts/bench/shared_core.sh).
 # Throughput rounds are interleaved (rep 1 of every system, then rep 2, ...)
 # and the CPU 0 <-> 1 round trip (xcore) is taken before and after each
 # run, because this host flips between a fast and a slow cross-core state.
@@ -30,7 +33,7 @@
 #   --seconds S    seconds of samples per throughput run (default 5)
 #   --no-ovs       skip OVS-DPDK (and say so in the table)
 #   --only LIST    comma list of testpmd,csmp,ovs,ours,latency,start,
-#                  classifier
+#                  classifier,shared
 #   --variant SPEC measure another mode of ours too: NAME|MGR OPTS|NF OPTS,
 #                  e.g. 'ours-nf-tx|--nf-tx|' (adds to the built-in list)
 # Exit status: 0 if every figure was produced and every check passed
@@ -88,7 +91,7 @@ out=
 reps=
 seconds=
 no_ovs=0
-only=testpmd,csmp,ovs,ours,latency,start,classifier
+only=testpmd,csmp,ovs,ours,latency,start,classifier,shared
 extra_variants=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -114,6 +117,8 @@ if [ $quick -eq 1 ]; then
 	WARM=1
 	START_RUNS=3
 	CLS_SECONDS=1
+	SC_SECONDS=1
+	SC_NFS=(8)
 	LAT_SECONDS=2
 	PROBE_SECONDS=1
 	VARIANTS=("${VARIANTS[0]}")
@@ -123,6 +128,8 @@ else
 	WARM=2
 	START_RUNS=10
 	CLS_SECONDS=2
+	SC_SECONDS=2
+	SC_NFS=(1 2 4 8 16)
 	LAT_SECONDS=5
 	PROBE_SECONDS=2
 	MODE=full
@@ -147,6 +154,7 @@ SFWD=$BUILD/nfs/simple_forward/onvm-simple-forward
 PKTGEN=$BUILD/nfs/pktgen/onvm-pktgen
 CLASSIFIER_SH=$ONVM_ROOT/scripts/bench/classifier.sh
 CLS_FLOWS=(1 1000 1000000)
+SHARED_SH=$ONVM_ROOT/scripts/bench/shared_core.sh
 [ -x "$MGR" ] && [ -x "$SFWD" ] || die "$MGR or $SFWD is missing after the build"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU $MAIN_CPU and CPU $FWD_CPU); this machine has $(nproc)"
 
@@ -739,6 +747,33 @@ for l in open(sys.argv[1]):
 	fi
 }
 
+# Shared-core mode against polling NFs: one JSON line per measurement from
+# scripts/bench/shared_core.sh (its prefixes carry our pid), recorded as is.
+run_shared() {
+	local out=$LOGS/shared_core.out
+	if ONVM_BUILD_DIR=$BUILD ONVM_BENCH_PID=$$ "$SHARED_SH" --reps "$reps" \
+		--seconds "$SC_SECONDS" --lcore "$FWD_CPU" --main-lcore "$MAIN_CPU" \
+		"${SC_NFS[@]}" >"$out" 2>"$LOGS/shared_core.err"; then
+		while read -r line; do
+			[ -n "$line" ] && record "{\"kind\": \"shared_core\", \"run\": $line}"
+		done <"$out"
+		"$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["kind"] == "tput":
+        print("bench: shared-core, %2d NF(s) on one core, %-6s: %.2f Mpps (%.2f-%.2f), NFs %.2f core(s)" % (
+            r["nfs"], r["mode"], r["mpps"], r["mpps_min"], r["mpps_max"], r["nf_cpu"]))
+    elif r["kind"] == "idle":
+        print("bench: shared-core, %2d idle NF(s), %-6s: %.3f core(s)" % (r["nfs"], r["mode"], r["nf_cpu"]))
+    else:
+        print("bench: shared-core, 1 NF at %d pps, %-6s: wake-up %.1f us mean (p99 <= %s us), round trip p50 %s us" % (
+            r["rate_pps"], r["mode"], r["wake_us_mean"], r["wake_us_p99_le"], r["rtt_us_p50"]))' "$out"
+	else
+		check "shared-core mode" 1 "$(tail -n 1 "$LOGS/shared_core.err")"
+	fi
+}
+
 # ---------------------------------------------------------------- the run
 
 LAYOUT=(
@@ -784,6 +819,12 @@ if want classifier; then
 	for n in "${CLS_FLOWS[@]}"; do
 		expected+=("classifier/$n.mpps")
 	done
+fi
+if want shared; then
+	for n in "${SC_NFS[@]}"; do
+		expected+=("shared_core/poll/$n.mpps" "shared_core/shared/$n.mpps")
+	done
+	expected+=("shared_core/wake_us_mean")
 fi
 
 ovs_ok=1
@@ -840,6 +881,11 @@ fi
 if want classifier; then
 	say "---- classifier hit path"
 	run_classifier
+fi
+
+if want shared; then
+	say "---- shared-core mode"
+	run_shared
 fi
 
 # Nothing of ours may be left: processes, hugepage files, runtime dirs.

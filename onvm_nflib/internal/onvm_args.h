@@ -21,6 +21,7 @@ struct onvm_nf_args {
 	int instance_id;		/* -n, or -1 for any */
 	char tag[ONVM_TAG_LEN];		/* --tag, or "" */
 	char prefix[ONVM_PREFIX_LEN];	/* the manager's --file-prefix */
+	int shared_core;		/* --shared-core: sleep when idle */
 
 	int eal_argc;			/* EAL argv, argv[0] first */
 	char *eal_argv[ONVM_ARGS_MAX];

@@ -29,6 +29,8 @@ enum onvm_msg_op {
 
 /* Every request starts with these two words; the rest depends on op. */
 
+#define ONVM_REQ_SHARED_CORE 0x1u	/* the NF sleeps when idle */
+
 struct onvm_msg_req {
 	uint32_t op;			/* enum onvm_msg_op */
 	uint32_t shm_version;		/* ONVM_SHM_VERSION the NF was built for */
@@ -37,6 +39,7 @@ struct onvm_msg_req {
 	int32_t instance_id;		/* -1: any */
 	uint16_t slot;			/* UNREGISTER */
 	int16_t cpu;			/* the one CPU it is pinned to, or -1 */
+	uint16_t flags;			/* ONVM_REQ_* (REGISTER) */
 	uint64_t start_ns;
 	char tag[ONVM_TAG_LEN];
 	char name[ONVM_TAG_LEN];

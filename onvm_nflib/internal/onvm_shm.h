@@ -39,7 +39,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 7
+#define ONVM_SHM_VERSION 8
 
 /* The lcore id under which the NF in slot @p s uses its mempool cache, only
  * while it transmits (--nf-tx; see struct onvm_nf_held, cache_busy). The
@@ -52,6 +52,7 @@ _Static_assert(RTE_MAX_LCORE >= 2 * ONVM_MAX_NFS,
 
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
+#define ONVM_F_SHARED_CORE 0x2u	/* every NF sleeps when idle (--shared-core) */
 
 enum onvm_mgr_state {
 	ONVM_MGR_STARTING = 0,	/* tables up, ports not yet polled */
@@ -65,6 +66,8 @@ enum onvm_nf_state {
 	ONVM_NF_STOPPING = 2,	/* out of its service, rings draining */
 };
 
+#define ONVM_WAKE_HIST 16	/* wake-up latency buckets, powers of 2 us */
+
 /* Counters an NF writes about itself; one writer, read by the manager. */
 struct onvm_nf_counters {
 	uint64_t rx;		/* packets dequeued from the rx ring */
@@ -76,6 +79,17 @@ struct onvm_nf_counters {
 				 * NF holds no decision taken before (see
 				 * struct onvm_nf_slot, in_from) */
 	uint64_t injected;	/* packets the NF made (onvm_nf_inject) */
+	uint64_t sleeps;	/* shared-core: times it went to sleep */
+	uint64_t wakes;		/* ... and was woken by a producer (the
+				 * rest: its timeout, a signal) */
+	uint64_t wake_late;	/* woke by its timeout with packets queued:
+				 * a wake-up that came too late or was lost */
+	uint64_t bp_clears;	/* backpressure ended when it dequeued */
+	uint64_t wake_cycles;	/* sum of wake-up latencies (TSC): from the
+				 * producer's FUTEX_WAKE to the NF running */
+	uint64_t wake_cycles_max;
+	uint64_t wake_hist[ONVM_WAKE_HIST];	/* by latency: [0] < 1 us,
+				 * [i] < 2^i us, the last: the rest */
 	uint64_t port_tx[ONVM_MAX_PORTS];	/* sent by the NF itself */
 	uint64_t port_tx_full[ONVM_MAX_PORTS];	/* ... refused by the port */
 } __rte_cache_aligned;
@@ -143,6 +157,15 @@ struct onvm_nf_slot {
 	char name[ONVM_TAG_LEN];
 	struct rte_ring *rx_ring;	/* manager -> NF; producers: mgr lcores */
 	struct rte_ring *tx_ring;	/* NF -> manager; SP: the NF, SC */
+	/* Shared-core mode (see onvm_wake.h). `sleepy` is set at
+	 * registration, before the slot is published, and never changes while
+	 * the NF lives: producers test it first, so NFs that never sleep cost
+	 * them one load of this line, which they read anyway (rx_ring).
+	 * `sleeping` is 1 while the NF waits on it (futex, shared between
+	 * processes); whoever clears it (atomic exchange) wakes the NF. */
+	uint32_t sleepy;
+	uint32_t sleeping;
+	uint64_t wake_tsc;		/* when the last waker called FUTEX_WAKE */
 	/* Direct NF-to-NF handoff: in_ring takes packets from the NF in slot
 	 * in_from only (-1: none), its single producer. The manager sets
 	 * in_from to -1 at once, but to another slot only once the previous
@@ -168,6 +191,13 @@ struct onvm_shm {
 	uint16_t nb_ports;
 	uint16_t nb_pools;
 	uint32_t flags;			/* ONVM_F_* */
+	/* Backpressure (see onvm_bp.h): a slot's bit is set in bp_mask by a
+	 * data lcore that left its rx ring at or above bp_high entries, and
+	 * cleared (atomic AND) by the NF or the manager's control thread once
+	 * it is at or below bp_low. bp_high 0: off. */
+	uint32_t bp_high;
+	uint32_t bp_low;
+	uint64_t bp_mask;
 	struct onvm_port_info port[ONVM_MAX_PORTS];
 	char pool_ops[RTE_MEMPOOL_OPS_NAMESIZE];
 	char pool_name[RTE_MAX_NUMA_NODES][RTE_MEMPOOL_NAMESIZE];

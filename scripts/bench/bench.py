@@ -459,6 +459,17 @@ def cmd_report(argv):
             classifier.append(c)
             figures["classifier/%d.mpps" % c["flows"]] = c["mpps"]
 
+    # ---- shared-core mode against polling (scripts/bench/shared_core.sh)
+    shared = []
+    for r in recs:
+        if r["kind"] == "shared_core":
+            c = r["run"]
+            shared.append(c)
+            if c["kind"] == "tput":
+                figures["shared_core/%s/%d.mpps" % (c["mode"], c["nfs"])] = c["mpps"]
+            elif c["kind"] == "wake" and c["mode"] == "shared":
+                figures["shared_core/wake_us_mean"] = c["wake_us_mean"]
+
     # ---- checks written by bench.sh
     checks = [r for r in recs if r["kind"] == "check"]
     for c in checks:
@@ -473,7 +484,8 @@ def cmd_report(argv):
 
     result = {"meta": meta, "throughput": rows, "ratios": ratios, "targets": targets,
               "latency": lat_rows, "latency_max": {"%s/%d" % k: v for k, v in probes.items()},
-              "nf_start": starts, "classifier": classifier, "skipped": skipped,
+              "nf_start": starts, "classifier": classifier, "shared_core": shared,
+              "skipped": skipped,
               "skipped_figures": sorted(skipped_figures), "checks": checks,
               "figures": figures, "problems": problems}
     with open(os.path.join(outdir, "bench.json"), "w") as f:
@@ -609,6 +621,48 @@ def markdown(res, plots):
             L.append("| %d | %.2f | %.2f | %.2f | %.1f | %.1f |" % (
                 c["rules"], c["mpps"], c["mpps_min"], c["mpps_max"], c["ns_per_pkt"],
                 m["tsc_hz"] / (c["mpps"] * 1e6)))
+    if res.get("shared_core"):
+        sc = res["shared_core"]
+        get = lambda kind, mode, n: next((c for c in sc if c["kind"] == kind and
+                                          c["mode"] == mode and c.get("nfs") == n), None)
+        L += ["", "## Shared-core mode", "",
+              "A chain of N onvm-simple-forward, all on CPU %d, onvm-mgr on CPU %d: polling NFs "
+              "against `--shared-core` (idle NFs sleep on a futex and are woken by the enqueue). "
+              "Flat out on net_null ports: Mpps out of the ports (median of the repetitions, "
+              "min-max in brackets) and the CPU the N NFs used, in cores; idle (a net_ring port "
+              "nobody sends to): the CPU the N idle NFs used "
+              "(scripts/bench/shared_core.sh)." % (m["fwd_cpu"], m["main_cpu"]), "",
+              "| NFs on one core | polling Mpps | shared-core Mpps | shared / polling | "
+              "NFs' CPU flat out, polling | shared | idle NFs' CPU, polling | shared |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for n in sorted({c["nfs"] for c in sc if c["kind"] == "tput"}):
+            p, s_ = get("tput", "poll", n), get("tput", "shared", n)
+            ip, is_ = get("idle", "poll", n), get("idle", "shared", n)
+            if not p or not s_:
+                continue
+            L.append("| %d | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.2f | %.2f | %.2f | %s | %s |" % (
+                n, p["mpps"], p["mpps_min"], p["mpps_max"], s_["mpps"], s_["mpps_min"],
+                s_["mpps_max"], s_["mpps"] / p["mpps"] if p["mpps"] else 0, p["nf_cpu"],
+                s_["nf_cpu"], "%.3f" % ip["nf_cpu"] if ip else "-",
+                "%.3f" % is_["nf_cpu"] if is_ else "-"))
+        wk = [c for c in sc if c["kind"] == "wake"]
+        if wk:
+            L += ["", "Wake-up latency: onvm-pktgen --nf sends %d pps through one NF, both on "
+                  "CPU %d (onvm-mgr on CPU %d); in shared-core mode the NF sleeps between "
+                  "packets. Wake-up: TSC "
+                  "from the producer's FUTEX_WAKE to the NF running (the NF's histogram, powers "
+                  "of 2 us: p50/p99 are bucket upper bounds); round trip: pktgen's." % (
+                      wk[0]["rate_pps"], m["fwd_cpu"], m["main_cpu"]), "",
+                  "| NF | sleeps | wakes | wake-up mean us | p50 <= us | p99 <= us | max us | "
+                  "round trip p50 us | p99 us |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            for c in wk:
+                L.append("| %s | %d | %d | %.1f | %s | %s | %.1f | %s | %s |" % (
+                    "shared-core" if c["mode"] == "shared" else "polling", c["sleeps"],
+                    c["wakes"], c["wake_us_mean"], c["wake_us_p50_le"] or "-",
+                    c["wake_us_p99_le"] or "-", c["wake_us_max"],
+                    "%.1f" % c["rtt_us_p50"] if c["rtt_us_p50"] else "-",
+                    "%.1f" % c["rtt_us_p99"] if c["rtt_us_p99"] else "-"))
     if plots:
         L += ["", "## Plots", ""] + ["![%s](%s)" % (p, p) for p in plots]
     L += ["", "## Checks", ""]

@@ -5,7 +5,8 @@
 # scripts/bench.sh --quick, as CI runs it: it exits 0, its bench.json has
 # every figure it promised (throughput of testpmd, client_server_mp,
 # OVS-DPDK unless it says why not, ours over chains 1..4; latency
-# percentiles; NF start time; the classifier at 1, 1K and 1M flows), each
+# percentiles; NF start time; the classifier at 1, 1K and 1M flows;
+# shared-core against polling NFs and the wake-up latency), each
 # above zero, and no problem; its checks passed (every process stopped with the expected status, mbufs in use
 # back to 0, no hugepage or runtime file left); and nothing of its
 # prefixes (onvmb-*-<its pid>) is left on the machine. No figure is
@@ -38,7 +39,7 @@ json_true "$J" 'all(e in j["figures"] or e in j["skipped_figures"] for e in j["m
 ok "$(json_get "$J" 'len(j["figures"])') figures, every one above zero"
 
 for f in testpmd.mpps client_server_mp.mpps ours/1.mpps ours/4.mpps ours/1.lat10.p50_us classifier/1000000.mpps \
-	ours/3.lat90.p999_us ours.start_to_first_ms; do
+	ours/3.lat90.p999_us ours.start_to_first_ms shared_core/shared/8.mpps shared_core/wake_us_mean; do
 	json_true "$J" "j['figures']['$f'] > 0" || fail "no figure $f"
 done
 if json_true "$J" '"ovs-dpdk" in j["skipped"]'; then
@@ -46,7 +47,7 @@ if json_true "$J" '"ovs-dpdk" in j["skipped"]'; then
 else
 	json_true "$J" 'j["figures"]["ovs-dpdk.mpps"] > 0' || fail "no OVS-DPDK figure"
 fi
-ok "testpmd, client_server_mp, OVS-DPDK (or why not), ours 1..4 NFs, latency, NF start, classifier"
+ok "testpmd, client_server_mp, OVS-DPDK (or why not), ours 1..4 NFs, latency, NF start, classifier, shared-core"
 
 json_true "$J" 'len(j["checks"]) > 0 and all(c["ok"] for c in j["checks"])' ||
 	fail "checks failed: $(json_get "$J" '[c for c in j["checks"] if not c["ok"]]')"

@@ -10,12 +10,14 @@
 #    writing stats;
 #  - after SIGCONT the manager logs "runs again", the state is "running"
 #    and the NF receives again; after stop no mbuf is in use.
+# Backpressure is off (--bp-high 0): with it, the full ring would stop the
+# chain at the entry instead (test_backpressure.sh).
 
 . "$(dirname "$0")/lib.sh"
 t_setup
 
 J=$T_WORK/stats.json
-start_mgr mgr "$J" --vdev=net_null0 --vdev=net_null1 -- --chain 1,2
+start_mgr mgr "$J" --vdev=net_null0 --vdev=net_null1 -- --chain 1,2 --bp-high 0
 wait_json "$J"
 start_nf nf1 "$SFWD" -l 0 -- -r 1
 start_nf nf2 "$SFWD" -l 1 -- -r 2

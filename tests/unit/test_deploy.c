@@ -139,6 +139,7 @@ all_keys(void **state)
 		  "  nf_tx: yes\n"
 		  "  quiet: false\n"
 		  "  no_wait: On\n"
+		  "  shared_core: true\n"
 		  "  eal: [--log-level, 'lib.eal:debug', -a, 0000:00:01.0]\n"
 		  "  args: [--ring-size, 512]\n"
 		  "nfs:\n"
@@ -147,6 +148,7 @@ all_keys(void **state)
 		  "    service: 1\n"
 		  "    instances: 16\n"
 		  "    cores: [1, 1, 0]\n"
+		  "    shared_core: yes\n"
 		  "    eal: [--log-level=x]\n"
 		  "    args: [-d, 2, --print, '']\n"
 		  "  - exec: onvm-z\n"
@@ -165,6 +167,9 @@ all_keys(void **state)
 	assert_int_equal(conf.mgr.nf_tx, 1);
 	assert_int_equal(conf.mgr.quiet, 0);
 	assert_int_equal(conf.mgr.no_wait, 1);
+	assert_int_equal(conf.mgr.shared_core, 1);
+	assert_int_equal(conf.nf[0].shared_core, 1);
+	assert_int_equal(conf.nf[1].shared_core, 0);
 	assert_string_equal(conf.mgr.args.v[1], "512");
 	assert_int_equal(conf.nf[0].args.n, 4);
 	assert_string_equal(conf.nf[0].args.v[3], "");

@@ -49,6 +49,32 @@ expect_err(int rc, const char *what)
 		fail_msg("error \"%s\" does not mention \"%s\"", err, what);
 }
 
+/* --shared-core, --bp-high, --bp-low */
+static void
+shared_core_and_bp(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(ARGV("--chain", "1")), 0);
+	assert_int_equal(o.shared_core, 0);
+	assert_int_equal(o.bp_high, MGR_BP_HIGH_DEFAULT);
+	assert_int_equal(o.bp_low, MGR_BP_LOW_DEFAULT);
+	assert_int_equal(parse(ARGV("--chain", "1", "--shared-core")), 0);
+	assert_int_equal(o.shared_core, 1);
+	expect_err(parse(ARGV("--chain", "1", "--shared-core=1")), "takes no value");
+	assert_int_equal(parse(ARGV("--chain", "1", "--bp-high", "90", "--bp-low",
+				    "10")), 0);
+	assert_int_equal(o.bp_high, 90);
+	assert_int_equal(o.bp_low, 10);
+	/* 0: off, whatever the low mark */
+	assert_int_equal(parse_opt("--bp-high", "0"), 0);
+	assert_int_equal(o.bp_high, 0);
+	expect_err(parse_opt("--bp-high", "101"), "--bp-high");
+	expect_err(parse_opt("--bp-low", "0"), "--bp-low");
+	expect_err(parse_opt("--bp-high", "50"), "must be below --bp-high 50");
+	expect_err(parse(ARGV("--chain", "1", "--bp-high", "60", "--bp-low",
+			      "70")), "must be below");
+}
+
 static void
 defaults(void **state)
 {
@@ -413,6 +439,7 @@ main(void)
 		cmocka_unit_test(pool_size_shape),
 		cmocka_unit_test(pool_size_covers),
 		cmocka_unit_test(pool_size_grows),
+		cmocka_unit_test(shared_core_and_bp),
 	};
 
 	return cmocka_run_group_tests_name("mgr_opts", tests, NULL, NULL);

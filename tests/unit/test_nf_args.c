@@ -99,6 +99,22 @@ defaults_added(void **state)
 }
 
 static void
+shared_core_option(void **state)
+{
+	assert_int_equal(parse(ARGV("nf", "-r", "1")), 0);
+	assert_int_equal(a.shared_core, 0);
+	assert_int_equal(parse(ARGV("nf", "-l", "1", "--", "-r", "1",
+				    "--shared-core", "-d", "2")), 0);
+	assert_int_equal(a.shared_core, 1);
+	/* ours, not the EAL's nor the NF's */
+	assert_int_equal(eal_count("--shared-core"), 0);
+	assert_int_equal(a.nf_argc, 3);
+	assert_string_equal(a.nf_argv[1], "-d");
+	assert_int_not_equal(parse(ARGV("nf", "-r", "1", "--shared-core=yes")),
+			     0);
+}
+
+static void
 default_cpu_used(void **state)
 {
 	assert_int_equal(onvm_nf_args_parse(3, ARGV("nf", "-r", "2"), 7, &a,
@@ -423,6 +439,7 @@ main(void)
 		cmocka_unit_test(eal_abbreviations),
 		cmocka_unit_test(nf_options_passed_through),
 		cmocka_unit_test(too_many_arguments),
+		cmocka_unit_test(shared_core_option),
 	};
 
 	return cmocka_run_group_tests_name("nf_args", tests, NULL, NULL);

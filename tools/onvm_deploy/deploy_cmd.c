@@ -164,6 +164,8 @@ deploy_mgr_argv(const struct deploy_conf *c, const char *stats_json,
 		vpush(&v, "--quiet");
 	if (m->no_wait)
 		vpush(&v, "--no-wait");
+	if (m->shared_core)
+		vpush(&v, "--shared-core");
 	/* The manager's default has room for 16. */
 	if (c->total > 16) {
 		vpush(&v, "--max-nfs");
@@ -202,6 +204,8 @@ deploy_nf_argv(const struct deploy_conf *c, int spec, int k,
 	vpush(&v, "%s", nf->name);
 	vpush(&v, "--file-prefix");
 	vpush(&v, "%s", c->mgr.file_prefix);
+	if (nf->shared_core)
+		vpush(&v, "--shared-core");
 	for (i = 0; i < nf->args.n; i++)
 		vpush(&v, "%s", nf->args.v[i]);
 	return vdone(&v, a);

@@ -550,7 +550,7 @@ get_chain(struct pc *p, const struct dy_node *n, const char *path,
 
 static const char *const mgr_keys[] = { "exec", "file_prefix", "lcores",
 	"ports", "chain", "stats_interval", "stats_json", "restart", "nf_tx",
-	"quiet", "no_wait", "eal", "args", NULL };
+	"quiet", "no_wait", "shared_core", "eal", "args", NULL };
 
 static const struct forbid mgr_eal_forbid[] = {
 	{ "-l", 1, "use manager.lcores" },
@@ -570,6 +570,7 @@ static const struct forbid mgr_args_forbid[] = {
 	{ "--nf-tx", 0, "use manager.nf_tx" },
 	{ "--quiet", 0, "use manager.quiet" },
 	{ "--no-wait", 0, "use manager.no_wait" },
+	{ "--shared-core", 0, "use manager.shared_core" },
 	{ "--flow", 0, "use flows" },
 	{ "--max-nfs", 0, "onvm-deploy sets it from the NF instances" },
 	{ "--duration", 0, "use onvm-deploy --duration" },
@@ -778,6 +779,9 @@ parse_manager(struct pc *p, const struct dy_node *m_node)
 	if ((n = dy_get(m_node, "no_wait")) != NULL &&
 	    (rc = get_bool(p, n, "manager.no_wait", &m->no_wait)) < 0)
 		return rc;
+	if ((n = dy_get(m_node, "shared_core")) != NULL &&
+	    (rc = get_bool(p, n, "manager.shared_core", &m->shared_core)) < 0)
+		return rc;
 	if ((n = dy_get(m_node, "eal")) != NULL) {
 		rc = get_list(p, n, "manager.eal", &m->eal);
 		if (rc == 0)
@@ -812,7 +816,7 @@ parse_manager(struct pc *p, const struct dy_node *m_node)
 /* ---------------------------------------------------------------- NFs */
 
 static const char *const nf_keys[] = { "name", "exec", "service",
-	"instances", "cores", "eal", "args", NULL };
+	"instances", "cores", "shared_core", "eal", "args", NULL };
 
 static const struct forbid nf_eal_forbid[] = {
 	{ "-l", 1, "use cores" },
@@ -827,6 +831,7 @@ static const struct forbid nf_args_forbid[] = {
 	{ "-r", 0, "use service" },
 	{ "-n", 0, "onvm-deploy numbers the instances" },
 	{ "--tag", 0, "use name" },
+	{ "--shared-core", 0, "use shared_core" },
 	{ "--file-prefix", 0, "NFs take manager.file_prefix" },
 	{ NULL, 0, NULL },
 };
@@ -909,6 +914,12 @@ parse_nf(struct pc *p, const struct dy_node *node, int idx)
 	if ((n = dy_get(node, "cores")) != NULL) {
 		snprintf(path, sizeof(path), "%s.cores", base);
 		rc = get_cpus(p, n, path, 1, &nf->cores);
+		if (rc < 0)
+			return rc;
+	}
+	if ((n = dy_get(node, "shared_core")) != NULL) {
+		snprintf(path, sizeof(path), "%s.shared_core", base);
+		rc = get_bool(p, n, path, &nf->shared_core);
 		if (rc < 0)
 			return rc;
 	}

@@ -68,6 +68,7 @@ struct deploy_mgr {
 	char *stats_json;		/* NULL: onvm-deploy picks one */
 	char *restart;			/* "N/SEC", or NULL */
 	int nf_tx, quiet, no_wait;
+	int shared_core;		/* every NF sleeps when idle */
 	struct deploy_list eal;		/* more EAL options */
 	struct deploy_list args;	/* more manager options */
 };
@@ -82,6 +83,7 @@ struct deploy_nf {
 	uint16_t instances;		/* 1..ONVM_MAX_INSTANCES */
 	uint16_t first_id;		/* instance ids first_id.. (-n) */
 	struct deploy_cpus cores;	/* instance k on cores[k % n] */
+	int shared_core;		/* sleeps when idle (--shared-core) */
 	struct deploy_list eal;		/* more EAL options */
 	struct deploy_list args;	/* the NF's own options */
 };
