@@ -18,6 +18,7 @@
  * The control, IPC and telemetry threads change the registry only under
  * `reg_lock`; data lcores never take it (see onvm_shm.h and onvm_svc.h). */
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -44,7 +45,9 @@ extern int mgr_logtype;
 	_(TX_FULL, "tx_full")	      /* a port took fewer than offered */ \
 	_(NF_DROP, "nf_drop")	      /* an NF's DROP verdict */          \
 	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */ \
-	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */
+	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */ \
+	_(SCALE_WAIT_FULL, "scale_wait_full") /* min 0: buffer full */   \
+	_(SCALE_FAILED, "scale_failed") /* min 0: the first start failed */
 
 enum mgr_drop {
 #define _(sym, str) MGR_DROP_##sym,
@@ -64,6 +67,7 @@ struct mgr_lcore_stats {
 	uint64_t nf_ring_full[ONVM_MAX_NFS];
 	uint64_t flow_lookups;		/* packets looked up in the flow table */
 	uint64_t flow_hits;		/* ... that matched a rule */
+	uint64_t scale_parked;		/* kept for a first instance (min 0) */
 } __rte_cache_aligned;
 
 struct mgr_buf {
@@ -100,6 +104,18 @@ struct mgr_death {
 };
 #define MGR_DEATHS 64			/* the last ones kept */
 
+/* How to start an NF: read from /proc at registration (mgr_watch.c), or
+ * given by --launch (mgr_scale.c). */
+#define MGR_CMDLINE_MAX 4096
+struct mgr_launch {
+	char exe[PATH_MAX];
+	char cwd[PATH_MAX];
+	char out[PATH_MAX];		/* "" to inherit the manager's */
+	char err[PATH_MAX];
+	char cmdline[MGR_CMDLINE_MAX];	/* NUL-separated argv */
+	size_t cmdline_len;
+};
+
 struct mgr_ctx {
 	struct mgr_opts opts;
 	struct onvm_shm *shm;
@@ -123,6 +139,7 @@ struct mgr_ctx {
 	int16_t edge_prev[ONVM_MAX_NFS];
 	uint64_t edge_prev_qs[ONVM_MAX_NFS];
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
+	struct mgr_scale *scale;	/* auto-scaling (mgr_scale.c) */
 	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
 	unsigned int nb_deaths;
 	struct mgr_lcore_stats ctl_st;	/* drops counted by control paths */
@@ -162,6 +179,23 @@ void mgr_watch_stop(struct mgr_ctx *ctx);
 void mgr_watch_add(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_watch_forget(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot);
+int mgr_watch_spec(struct mgr_ctx *ctx, uint16_t slot, struct mgr_launch *s);
+int mgr_spawn(const struct mgr_launch *s);
+
+/* mgr_scale.c: auto-scaling (policies in mgr_scale_policy.h) */
+int mgr_scale_init(struct mgr_ctx *ctx);
+int mgr_scale_start(struct mgr_ctx *ctx);
+void mgr_scale_stop(struct mgr_ctx *ctx);
+/* Data lcores: a packet for service @p sid, which has no instance. */
+void mgr_scale_park(struct mgr_ctx *ctx, struct mgr_lcore *lc,
+		    struct rte_mbuf *m, uint16_t sid);
+/* reg_lock held: slot registered, not yet fed by another NF. */
+void mgr_scale_registered(struct mgr_ctx *ctx, uint16_t slot);
+/* reg_lock held: an NF asks for another instance of its service. */
+int mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot);
+/* Does service @p sid start on its first packet (min 0)? Any thread. */
+int mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid);
+void mgr_scale_json(struct mgr_ctx *ctx, FILE *f);
 
 /* mgr_ctl.c: runtime control (onvmctl) over DPDK telemetry */
 int mgr_ctl_init(struct mgr_ctx *ctx);

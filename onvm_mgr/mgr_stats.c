@@ -291,7 +291,9 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			d->instance_id, d->detected_ns, d->reclaimed_ns, d->freed);
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);
-	fprintf(f, "\n  ],\n  \"drops\": {");
+	fprintf(f, "\n  ],\n  \"scale\": ");
+	mgr_scale_json(ctx, f);
+	fprintf(f, ",\n  \"drops\": {");
 	for (j = 0; j < MGR_DROP_MAX; j++)
 		fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "",
 			mgr_drop_names[j], t->st.drop[j]);
