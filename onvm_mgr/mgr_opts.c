@@ -37,8 +37,8 @@ const char mgr_usage[] =
 	"  --scale SID:POLICY     auto-scale service SID (repeatable); POLICY is\n"
 	"                         key=value,...: min=1,max=4 instances, high=80,low=20\n"
 	"                         (watermarks, %), for=300ms, cooldown=2s,\n"
-	"                         metric=ring|drops, wait=1024 (min 0: packets kept\n"
-	"                         while the first instance starts)\n"
+	"                         metric=ring|drops, wait=512 (min 0: packets kept\n"
+	"                         while the first instance starts; below --ring-size)\n"
 	"  --launch SID:CMDLINE   how to start service SID when no instance runs\n"
 	"                         (min 0), e.g. '2:/usr/bin/onvm-sink -r 2'\n"
 	"  --help                 this text\n";
@@ -172,7 +172,8 @@ scale_opt(struct mgr_opts *o, int scale, const char *arg, char *err,
 	return 0;
 }
 
-/* Each buffer of a min-0 service fits the ring it is handed to. */
+/* Each buffer of a min-0 service fits the ring it is handed to (a ring of
+ * N slots holds N - 1). */
 static int
 scale_check(const struct mgr_opts *o, char *err, size_t errlen)
 {
@@ -183,8 +184,8 @@ scale_check(const struct mgr_opts *o, char *err, size_t errlen)
 	for (i = 0; i < o->nb_scale; i++) {
 		if (mgr_scale_policy_parse(o->scale[i], &p, e, sizeof(e)) < 0)
 			continue;	/* checked before */
-		if (p.min == 0 && p.wait > o->ring_size) {
-			snprintf(err, errlen, "--scale %u: wait=%u is more than "
+		if (p.min == 0 && p.wait >= o->ring_size) {
+			snprintf(err, errlen, "--scale %u: wait=%u is not below "
 				 "--ring-size %u (the waiting packets go to the "
 				 "first instance's ring)", p.sid, p.wait,
 				 o->ring_size);

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MGR_SCALE_WAIT_DEFAULT 1024	/* packets buffered for a first instance */
+#define MGR_SCALE_WAIT_DEFAULT 512	/* packets buffered for a first instance */
 #define MGR_SCALE_WAIT_MAX 65536
 
 /* What the watermarks are compared with. */
@@ -38,7 +38,7 @@ struct mgr_scale_policy {
  * cooldown (durations "300ms", "2s", or seconds), metric (ring, drops),
  * wait (packets buffered while a min-0 service starts). Missing keys take
  * the defaults: min 1, max 4, high 80, low 20, for 300ms, cooldown 2s,
- * metric ring, wait 1024.
+ * metric ring, wait 512.
  * @return 0, or -EINVAL with one phrase in @p err.
  */
 int mgr_scale_policy_parse(const char *s, struct mgr_scale_policy *p,

@@ -205,6 +205,10 @@ opts(void **state)
 			"--scale", "1:max=3", NULL };
 	char *big[] = { "onvm-mgr", "--chain", "1", "--ring-size", "256",
 			"--scale", "1:min=0,wait=512", NULL };
+	char *dflt[] = { "onvm-mgr", "--chain", "1", "--ring-size", "512",
+			 "--scale", "1:min=0", NULL };
+	char *edge[] = { "onvm-mgr", "--chain", "1", "--ring-size", "256",
+			 "--scale", "1:min=0,wait=255", NULL };
 	char *bad[] = { "onvm-mgr", "--chain", "1", "--launch", "1:", NULL };
 
 	(void)state;
@@ -218,7 +222,12 @@ opts(void **state)
 	expect_phrase("--scale given twice for service 1");
 	assert_int_equal(mgr_opts_parse(7, big, &o, err, sizeof(err)),
 			 -EINVAL);
-	expect_phrase("wait=512 is more than --ring-size 256");
+	expect_phrase("wait=512 is not below --ring-size 256");
+	/* the default wait needs a bigger ring; wait 255 fits 256 */
+	assert_int_equal(mgr_opts_parse(7, dflt, &o, err, sizeof(err)),
+			 -EINVAL);
+	expect_phrase("wait=512 is not below --ring-size 512");
+	assert_int_equal(mgr_opts_parse(7, edge, &o, err, sizeof(err)), 0);
 	assert_int_equal(mgr_opts_parse(5, bad, &o, err, sizeof(err)),
 			 -EINVAL);
 	expect_phrase("no program");
