@@ -13,7 +13,10 @@
 #      3 NFs -> back, at 10, 50 and 90 % of pktgen's maximum;
 #   6. ours, NF start (onvm_nf_start()) to its first forwarded packet;
 #   7. ours, the manager's classifier hit path alone (Mpps with 1, 1K and
-#      1M flow rules, every lookup a hit; scripts/bench/classifier.sh).
+#      1M flow rules, every lookup a hit; scripts/bench/classifier.sh);
+#   8. ours, auto-scaling reaction time: overload -> the new instance's
+#      first packet, and its start -> first packet; the same from zero
+#      (scripts/bench/scale.sh).
 # Throughput rounds are interleaved (rep 1 of every system, then rep 2, ...)
 # and the CPU 0 <-> 1 round trip (xcore) is taken before and after each
 # run, because this host flips between a fast and a slow cross-core state.
@@ -30,7 +33,7 @@
 #   --seconds S    seconds of samples per throughput run (default 5)
 #   --no-ovs       skip OVS-DPDK (and say so in the table)
 #   --only LIST    comma list of testpmd,csmp,ovs,ours,latency,start,
-#                  classifier
+#                  classifier,scale
 #   --variant SPEC measure another mode of ours too: NAME|MGR OPTS|NF OPTS,
 #                  e.g. 'ours-nf-tx|--nf-tx|' (adds to the built-in list)
 # Exit status: 0 if every figure was produced and every check passed
@@ -88,7 +91,7 @@ out=
 reps=
 seconds=
 no_ovs=0
-only=testpmd,csmp,ovs,ours,latency,start,classifier
+only=testpmd,csmp,ovs,ours,latency,start,classifier,scale
 extra_variants=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -114,6 +117,8 @@ if [ $quick -eq 1 ]; then
 	WARM=1
 	START_RUNS=3
 	CLS_SECONDS=1
+	SCALE_RUNS=2
+	SCALE_ZERO_RUNS=1
 	LAT_SECONDS=2
 	PROBE_SECONDS=1
 	VARIANTS=("${VARIANTS[0]}")
@@ -123,6 +128,8 @@ else
 	WARM=2
 	START_RUNS=10
 	CLS_SECONDS=2
+	SCALE_RUNS=5
+	SCALE_ZERO_RUNS=5
 	LAT_SECONDS=5
 	PROBE_SECONDS=2
 	MODE=full
@@ -147,6 +154,7 @@ SFWD=$BUILD/nfs/simple_forward/onvm-simple-forward
 PKTGEN=$BUILD/nfs/pktgen/onvm-pktgen
 CLASSIFIER_SH=$ONVM_ROOT/scripts/bench/classifier.sh
 CLS_FLOWS=(1 1000 1000000)
+SCALE_SH=$ONVM_ROOT/scripts/bench/scale.sh
 [ -x "$MGR" ] && [ -x "$SFWD" ] || die "$MGR or $SFWD is missing after the build"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU $MAIN_CPU and CPU $FWD_CPU); this machine has $(nproc)"
 
@@ -739,6 +747,28 @@ for l in open(sys.argv[1]):
 	fi
 }
 
+# Auto-scaling reaction time: one JSON line per mode (out, zero) from
+# scripts/bench/scale.sh, recorded as it is.
+run_scale() {
+	local out=$LOGS/scale.out line
+	if ONVM_BUILD_DIR=$BUILD "$SCALE_SH" --runs "$SCALE_RUNS" \
+		--zero-runs "$SCALE_ZERO_RUNS" >"$out" 2>"$LOGS/scale.err"; then
+		while read -r line; do
+			[ -n "$line" ] && record "{\"kind\": \"scale\", \"run\": $line}"
+		done <"$out"
+		"$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print("bench: scale-%s, %d run(s): overload -> first packet %.1f ms (%.1f-%.1f), "
+          "NF start -> first packet %.1f ms, registered -> first packet %.1f ms" % (
+        r["mode"], r["runs"], r["overload_to_first_ms"], r["overload_to_first_ms_min"],
+        r["overload_to_first_ms_max"], r["start_to_first_ms"], r["register_to_first_ms"]))' "$out"
+	else
+		check "scale reaction" 1 "$(tail -n 1 "$LOGS/scale.err")"
+	fi
+}
+
 # ---------------------------------------------------------------- the run
 
 LAYOUT=(
@@ -784,6 +814,10 @@ if want classifier; then
 	for n in "${CLS_FLOWS[@]}"; do
 		expected+=("classifier/$n.mpps")
 	done
+fi
+if want scale; then
+	expected+=(scale/out.overload_to_first_ms scale/out.start_to_first_ms
+		scale/zero.overload_to_first_ms scale/zero.start_to_first_ms)
 fi
 
 ovs_ok=1
@@ -840,6 +874,11 @@ fi
 if want classifier; then
 	say "---- classifier hit path"
 	run_classifier
+fi
+
+if want scale; then
+	say "---- auto-scaling reaction"
+	run_scale
 fi
 
 # Nothing of ours may be left: processes, hugepage files, runtime dirs.
