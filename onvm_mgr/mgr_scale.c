@@ -95,6 +95,7 @@ struct mgr_scale_svc {
 struct mgr_scale {
 	pthread_t tid;
 	int running;
+	int active;			/* a policy, or an NF asked once: tick */
 	uint8_t want[ONVM_MAX_SERVICES];	/* data lcores: packets parked */
 	struct mgr_scale_svc svc[ONVM_MAX_SERVICES];
 };
@@ -190,6 +191,7 @@ mgr_scale_init(struct mgr_ctx *ctx)
 		s = &sc->svc[p.sid];
 		s->pol = p;
 		s->on = 1;
+		sc->active = 1;
 		s->on_demand = p.min == 0;
 		if (s->on_demand && p.wait > 0) {
 			/* Producers: the data lcores; consumer: the control
@@ -350,6 +352,7 @@ mgr_scale_out(struct mgr_ctx *ctx, uint16_t sid, const char *why,
 		return pid;
 	}
 	s->start_pid = pid;
+	__atomic_store_n(&ctx->scale->active, 1, __ATOMIC_RELEASE);
 	s->start_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	s->decided_ns = onvm_now_ns();
 	s->overload_ns = overload_ns ? overload_ns : s->decided_ns;
@@ -572,7 +575,8 @@ mgr_scale_registered(struct mgr_ctx *ctx, uint16_t slot)
 		s->new_slot = (int16_t)slot;
 		s->new_pid = nf->pid;
 	} else if (s->on_demand && ctx->shm->svc[nf->service_id].n == 1 &&
-		   s->start_pid == 0) {
+		   s->start_pid == 0 && s->wait != NULL &&
+		   !rte_ring_empty(s->wait)) {
 		/* started by hand while packets wait: time it too */
 		s->new_slot = (int16_t)slot;
 		s->new_pid = nf->pid;
@@ -646,14 +650,22 @@ mgr_scale_thread(void *arg)
 	uint64_t now, next = onvm_now_ns();
 	uint16_t sid;
 
+	/* Without a policy, and until an NF asks for an instance, nothing
+	 * to do: no lock taken every tick. */
 	while (!ctx->quit) {
 		now = onvm_now_ns();
-		pthread_mutex_lock(&ctx->reg_lock);
-		if (__atomic_load_n(&ctx->shm->mgr_state, __ATOMIC_ACQUIRE) !=
-		    ONVM_MGR_STOPPING)
+		/* Not once a stop is asked for (a signal: the state says
+		 * STOPPING only at the control thread's next tick), when
+		 * NFs leave and would seem to want replacing. */
+		if (__atomic_load_n(&ctx->scale->active, __ATOMIC_ACQUIRE) &&
+		    !ctx->stop_req &&
+		    __atomic_load_n(&ctx->shm->mgr_state, __ATOMIC_ACQUIRE) !=
+		    ONVM_MGR_STOPPING) {
+			pthread_mutex_lock(&ctx->reg_lock);
 			for (sid = 1; sid < ONVM_MAX_SERVICES; sid++)
 				mgr_scale_tick(ctx, sid, now);
-		pthread_mutex_unlock(&ctx->reg_lock);
+			pthread_mutex_unlock(&ctx->reg_lock);
+		}
 		next += MGR_SCALE_TICK_MS * 1000000ULL;
 		if (next < now)
 			next = now + MGR_SCALE_TICK_MS * 1000000ULL;

@@ -34,10 +34,10 @@ wait_mgr_polling mgr
 wait_for 30 grep -q "service 1: instance 1 (pid $(pid_of mon1)) asked for another, starting instance 2" "$T_WORK/mgr.err" ||
 	fail "no start on the NF's request: $(tail -n 3 "$LOG")"
 ok "the manager logged: $(grep -m1 "asked for another" "$T_WORK/mgr.err" | sed 's/.*mgr: //')"
-grep -q "instance 1 asked for another instance: started" "$LOG" ||
-	fail "onvm_nf_scale_out() did not return 0: $(grep "asked for" "$LOG")"
 pid2=$(sed -n 's/.*asked for another, starting instance 2 (pid \([0-9]*\)).*/\1/p' "$T_WORK/mgr.err" | head -n 1)
 adopt mon2 "$pid2"
+wait_for 30 grep -q "instance 1 asked for another instance: started" "$LOG" ||
+	fail "onvm_nf_scale_out() did not return 0: $(grep "asked for" "$LOG")"
 # (net_null's frames are all alike: one flow, so one instance gets them)
 wait_for 30 json_true "$J" "any(n['pid'] == $pid2 and n['instance'] == 2 for n in j['nfs']) and [len(s['instances']) for s in j['services']] == [2]" ||
 	fail "instance 2 (pid $pid2) did not join service 1: $(json_get "$J" '[j["nfs"], j["services"]]')"
