@@ -124,7 +124,7 @@ one() {
 	if [ "$mode" = out ]; then
 		policy=(--scale "1:min=1,max=2,high=60,low=1,for=${for_ms}ms,cooldown=2s")
 	else
-		policy=(--scale "1:min=0,max=1,low=0,wait=1024"
+		policy=(--scale "1:min=0,max=1,low=0,wait=512"
 			--launch "1:$MON -l 1 -- -r 1")
 	fi
 	"$MGR" --no-pci -l 0 --file-prefix="$p" --log-level=lib.eal:notice \
