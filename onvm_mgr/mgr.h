@@ -196,6 +196,16 @@ int mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot);
 /* Does service @p sid start on its first packet (min 0)? Any thread. */
 int mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid);
 void mgr_scale_json(struct mgr_ctx *ctx, FILE *f);
+/* A service's policy and decisions, for onvmctl. reg_lock held.
+ * @return 0, or -ENOENT if it has no policy and never scaled. */
+struct mgr_scale_info {
+	uint16_t min, max;
+	uint64_t scale_out, scale_in;
+	double value;
+	const char *last;		/* the last decision and its reason */
+};
+int mgr_scale_info(struct mgr_ctx *ctx, uint16_t sid,
+		   struct mgr_scale_info *out);
 
 /* mgr_ctl.c: runtime control (onvmctl) over DPDK telemetry */
 int mgr_ctl_init(struct mgr_ctx *ctx);

@@ -722,6 +722,25 @@ mgr_scale_stop(struct mgr_ctx *ctx)
 	}
 }
 
+int
+mgr_scale_info(struct mgr_ctx *ctx, uint16_t sid, struct mgr_scale_info *out)
+{
+	const struct mgr_scale_svc *s;
+
+	if (ctx->scale == NULL || sid >= ONVM_MAX_SERVICES)
+		return -ENOENT;
+	s = &ctx->scale->svc[sid];
+	if (!s->on && s->scale_out == 0)
+		return -ENOENT;
+	out->min = s->pol.min;
+	out->max = s->on ? s->pol.max : ONVM_MAX_INSTANCES;
+	out->scale_out = s->scale_out;
+	out->scale_in = s->scale_in;
+	out->value = s->value;
+	out->last = s->last_why;
+	return 0;
+}
+
 /* The stats JSON's "scale": {"parked": N, "services": [{...}, ...]}. */
 void
 mgr_scale_json(struct mgr_ctx *ctx, FILE *f)

@@ -8,7 +8,8 @@
 #  1. at once it asks for another instance of itself
 #     (onvm_nf_scale_out()): the manager logs who asked, starts one from its
 #     command line, and it registers in service 1; the new one asks
-#     too and is told the service has its maximum (ENOSPC);
+#     too and is told the service has its maximum (ENOSPC); onvmctl
+#     services shows the policy and the one scale-out;
 #  2. `onvmctl stop 1:2`: instance 2 drains, its stop handler runs (it says
 #     why: asked by the manager) and it leaves, not restarted;
 #  3. SIGTERM to instance 1: its stop handler says "requested"; the
@@ -45,6 +46,11 @@ ok "instance 2 (pid $pid2) registered in service 1"
 wait_for 30 grep -q "instance 2 asked for another instance: No space left on device" "$LOG" ||
 	fail "instance 2's request was not refused: $(grep "asked for" "$LOG")"
 ok "instance 2's own request was refused: the service has its maximum"
+
+run_fg svc "$CTL" --file-prefix "$T_PREFIX" services
+[ "$T_RC" -eq 0 ] && grep -Eq "^ +1  [12],[12] .* 1\.\.2 at [0-9]+ %, \+1 -0$" "$T_WORK/svc.out" ||
+	fail "onvmctl services: $(cat "$T_WORK/svc.out")"
+ok "onvmctl services: $(tail -n 1 "$T_WORK/svc.out")"
 
 # ---- 2. onvmctl stop: the stop handler runs after the drain
 run_fg stop "$CTL" --file-prefix "$T_PREFIX" stop 1:2
