@@ -196,6 +196,7 @@ int mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot);
 /* Does service @p sid start on its first packet (min 0)? Any thread. */
 int mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid);
 void mgr_scale_json(struct mgr_ctx *ctx, FILE *f);
+void mgr_scale_print(struct mgr_ctx *ctx);
 /* A service's policy and decisions, for onvmctl. reg_lock held.
  * @return 0, or -ENOENT if it has no policy and never scaled. */
 struct mgr_scale_info {

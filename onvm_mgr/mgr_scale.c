@@ -741,6 +741,30 @@ mgr_scale_info(struct mgr_ctx *ctx, uint16_t sid, struct mgr_scale_info *out)
 	return 0;
 }
 
+/* Lines of the stats table: one per service that scales. */
+void
+mgr_scale_print(struct mgr_ctx *ctx)
+{
+	const struct mgr_scale_svc *s;
+	uint16_t i;
+
+	if (ctx->scale == NULL)
+		return;
+	pthread_mutex_lock(&ctx->reg_lock);
+	for (i = 1; i < ONVM_MAX_SERVICES; i++) {
+		s = &ctx->scale->svc[i];
+		if (!s->on && s->scale_out == 0)
+			continue;
+		printf("  scale: service %u, %u instance(s) of %u..%u, %s %.0f %%, "
+		       "+%" PRIu64 " -%" PRIu64 "%s%s\n", i, ctx->shm->svc[i].n,
+		       s->pol.min, s->on ? s->pol.max : ONVM_MAX_INSTANCES,
+		       mgr_scale_metric_name(s->pol.metric), s->value,
+		       s->scale_out, s->scale_in, s->last_why[0] ? "; last: " : "",
+		       s->last_why);
+	}
+	pthread_mutex_unlock(&ctx->reg_lock);
+}
+
 /* The stats JSON's "scale": {"parked": N, "services": [{...}, ...]}. */
 void
 mgr_scale_json(struct mgr_ctx *ctx, FILE *f)

@@ -360,6 +360,7 @@ mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) / 1e6 : 0,
 		       nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i]);
 	}
+	mgr_scale_print(ctx);
 	printf("  drops:");
 	for (i = 0; i < MGR_DROP_MAX; i++)
 		printf(" %s %" PRIu64, mgr_drop_names[i], t->st.drop[i]);
