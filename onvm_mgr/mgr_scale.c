@@ -56,6 +56,7 @@
 #define MGR_SCALE_TICK_MS 10		/* sampling period */
 #define MGR_SCALE_EWMA 0.3		/* weight of a new sample */
 #define MGR_SCALE_START_S 10		/* a new instance registers within */
+#define MGR_SCALE_RETRY_MS 1000		/* after a failed start, at least */
 #define MGR_SCALE_WHY_LEN 160
 
 struct mgr_scale_svc {
@@ -85,6 +86,7 @@ struct mgr_scale_svc {
 	int16_t stop_slot;
 	int32_t stop_pid;
 
+	uint64_t retry_ns;		/* after a failed start: not before */
 	uint64_t scale_out, scale_in, failed, delivered;
 	char last_why[MGR_SCALE_WHY_LEN];
 	/* the last scale-out that got traffic, ms */
@@ -460,6 +462,10 @@ mgr_scale_follow(struct mgr_ctx *ctx, struct mgr_scale_svc *s, uint16_t sid,
 			goto started;
 		}
 		s->failed++;
+		/* Not again at once, even below min or from zero: a spec
+		 * that fails would fork in a loop. */
+		s->retry_ns = now + RTE_MAX(s->pol.cooldown_ns,
+					    (uint64_t)MGR_SCALE_RETRY_MS * 1000000ULL);
 		snprintf(s->last_why, sizeof(s->last_why), "start of pid %d "
 			 "failed", s->start_pid);
 		if (s->start_pidfd >= 0)
@@ -531,7 +537,9 @@ mgr_scale_tick(struct mgr_ctx *ctx, uint16_t sid, uint64_t now)
 	smp.waiting = want || (s->wait != NULL && !rte_ring_empty(s->wait));
 	last = s->st.last_ns;
 	v = mgr_scale_decide(&s->pol, &s->st, &smp, why, sizeof(why));
-	if (v == MGR_SCALE_OUT) {
+	if (v == MGR_SCALE_OUT && now < s->retry_ns) {
+		s->st.last_ns = last;	/* a start failed: wait */
+	} else if (v == MGR_SCALE_OUT) {
 		/* by the watermark: since the metric first went above */
 		uint64_t since = smp.n && s->value > s->pol.high && above ?
 			above : now;

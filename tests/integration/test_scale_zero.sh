@@ -17,6 +17,8 @@
 #  3. idle, the service goes back to zero instances: the instance drains,
 #     its stop handler runs (on the manager's stdout, which it inherited),
 #     and it leaves; the next packets start one again.
+#  4. a --launch that fails (/bin/false): logged, counted as failed, the
+#     parked packets freed as scale_failed; every packet accounted for.
 # No mbuf in use at the end. Nothing is asserted about time.
 
 . "$(dirname "$0")/lib.sh"
@@ -98,6 +100,27 @@ json_true "$J" 'j["scale"]["services"][0]["scale_out"] == 2 and j["scale"]["serv
 json_true "$J" 'j["ports"][0]["rx"] == j["ports"][0]["tx"] + sum(j["drops"].values())' ||
 	fail "port rx != tx + drops: $(json_get "$J" '[j["ports"][0], j["drops"]]')"
 ok "port rx = tx + drops over both runs"
+expect_no_mbuf_in_use "$J"
+
+# ---- 4. a start that fails: the parked packets are freed and counted
+J=$T_WORK/mgr2.json
+start_mgr mgr2 "$J" --vdev="net_memif0,role=server,socket=$SOCK" -- --chain 1 \
+	--scale 1:min=0,max=1,wait=256 --launch "1:/bin/false -r 1"
+wait_json "$J"
+wait_mgr_polling mgr2
+pg pg3 500
+wait_for 30 grep -q "service 1: the new instance (pid [0-9]*) exited before it registered" "$T_WORK/mgr2.err" ||
+	fail "no failed start logged: $(json_get "$J" 'j["scale"]')"
+wait_for 30 test -f "$T_WORK/pg3.json" || fail "pktgen wrote no summary: $(last_err pg3)"
+wait_for 10 json_true "$J" 'j["scale"]["services"][0]["failed"] >= 1 and j["drops"]["scale_failed"] > 0 and j["scale"]["services"][0]["waiting"] == 0' ||
+	fail "failed start: $(json_get "$J" '[j["scale"], j["drops"]]')"
+ok "the start failed: $(grep -m1 "exited before it registered" "$T_WORK/mgr2.err" | sed 's/.*mgr: //'); drops $(json_get "$J" '{k: v for k, v in j["drops"].items() if v}')"
+kill -INT "$(pid_of mgr2)"
+expect_exit mgr2 30 0
+expect_exit pg3 30 0
+json_true "$J" 'j["ports"][0]["rx"] == j["ports"][0]["tx"] + sum(j["drops"].values()) and j["ports"][0]["tx"] == 0' ||
+	fail "port rx != drops: $(json_get "$J" '[j["ports"][0], j["drops"]]')"
+ok "every packet of the failed start counted (scale_failed, scale_wait_full or no instance)"
 expect_no_mbuf_in_use "$J"
 expect_clean
 t_finish
