@@ -365,7 +365,8 @@ main(int argc, char **argv)
 	if (ctx.err[0] != '\0' || mgr_lcores_init(&ctx) < 0 ||
 	    mgr_watch_init(&ctx) < 0 || mgr_registry_init(&ctx) < 0 ||
 	    mgr_flow_init(&ctx) < 0 || mgr_pools_create(&ctx) < 0 || mgr_ports_init(&ctx) < 0 ||
-	    mgr_watch_start(&ctx) < 0)
+	    mgr_scale_init(&ctx) < 0 || mgr_watch_start(&ctx) < 0 ||
+	    mgr_scale_start(&ctx) < 0)
 		goto fail;
 
 	mgr_self = &ctx;
@@ -392,6 +393,7 @@ main(int argc, char **argv)
 	pthread_join(ctl, NULL);
 
 	mgr_ctl_fini(&ctx);
+	mgr_scale_stop(&ctx);
 	mgr_shutdown(&ctx);
 	mgr_watch_stop(&ctx);
 	mgr_self = NULL;
@@ -402,6 +404,7 @@ main(int argc, char **argv)
 fail:
 	ctx.quit = 1;
 	mgr_ctl_fini(&ctx);
+	mgr_scale_stop(&ctx);
 	mgr_watch_stop(&ctx);
 	if (ctx.shm != NULL)
 		mgr_registry_fini(&ctx);

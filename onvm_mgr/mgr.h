@@ -18,6 +18,7 @@
  * The control, IPC and telemetry threads change the registry only under
  * `reg_lock`; data lcores never take it (see onvm_shm.h and onvm_svc.h). */
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -48,7 +49,9 @@ extern int mgr_logtype;
 	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */ \
 	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */ \
 	_(BACKPRESSURE, "backpressure") /* at the entry: an NF of the chain \
-					 * is over its high watermark */
+					 * is over its high watermark */ \
+	_(SCALE_WAIT_FULL, "scale_wait_full") /* min 0: buffer full */   \
+	_(SCALE_FAILED, "scale_failed") /* min 0: the first start failed */
 
 enum mgr_drop {
 #define _(sym, str) MGR_DROP_##sym,
@@ -69,6 +72,7 @@ struct mgr_lcore_stats {
 	uint64_t nf_bp_on[ONVM_MAX_NFS];	/* entered backpressure */
 	uint64_t flow_lookups;		/* packets looked up in the flow table */
 	uint64_t flow_hits;		/* ... that matched a rule */
+	uint64_t scale_parked;		/* kept for a first instance (min 0) */
 } __rte_cache_aligned;
 
 struct mgr_buf {
@@ -106,6 +110,18 @@ struct mgr_death {
 #define MGR_DEATHS 64			/* the last ones kept */
 #define MGR_EXIT_WAIT_MS 3000		/* for NFs that left, at shutdown */
 
+/* How to start an NF: read from /proc at registration (mgr_watch.c), or
+ * given by --launch (mgr_scale.c). */
+#define MGR_CMDLINE_MAX 4096
+struct mgr_launch {
+	char exe[PATH_MAX];
+	char cwd[PATH_MAX];
+	char out[PATH_MAX];		/* "" to inherit the manager's */
+	char err[PATH_MAX];
+	char cmdline[MGR_CMDLINE_MAX];	/* NUL-separated argv */
+	size_t cmdline_len;
+};
+
 struct mgr_ctx {
 	struct mgr_opts opts;
 	struct onvm_shm *shm;
@@ -131,6 +147,7 @@ struct mgr_ctx {
 	int16_t edge_prev[ONVM_MAX_NFS];
 	uint64_t edge_prev_qs[ONVM_MAX_NFS];
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
+	struct mgr_scale *scale;	/* auto-scaling (mgr_scale.c) */
 	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
 	int32_t leaving[ONVM_MAX_NFS];	/* pids that left at shutdown */
 	unsigned int nb_leaving;	/* under reg_lock */
@@ -174,6 +191,34 @@ void mgr_watch_stop(struct mgr_ctx *ctx);
 void mgr_watch_add(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_watch_forget(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot);
+int mgr_watch_spec(struct mgr_ctx *ctx, uint16_t slot, struct mgr_launch *s);
+int mgr_spawn(const struct mgr_launch *s);
+
+/* mgr_scale.c: auto-scaling (policies in mgr_scale_policy.h) */
+int mgr_scale_init(struct mgr_ctx *ctx);
+int mgr_scale_start(struct mgr_ctx *ctx);
+void mgr_scale_stop(struct mgr_ctx *ctx);
+/* Data lcores: a packet for service @p sid, which has no instance. */
+void mgr_scale_park(struct mgr_ctx *ctx, struct mgr_lcore *lc,
+		    struct rte_mbuf *m, uint16_t sid);
+/* reg_lock held: slot registered, not yet fed by another NF. */
+void mgr_scale_registered(struct mgr_ctx *ctx, uint16_t slot);
+/* reg_lock held: an NF asks for another instance of its service. */
+int mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot);
+/* Does service @p sid start on its first packet (min 0)? Any thread. */
+int mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid);
+void mgr_scale_json(struct mgr_ctx *ctx, FILE *f);
+void mgr_scale_print(struct mgr_ctx *ctx);
+/* A service's policy and decisions, for onvmctl. reg_lock held.
+ * @return 0, or -ENOENT if it has no policy and never scaled. */
+struct mgr_scale_info {
+	uint16_t min, max;
+	uint64_t scale_out, scale_in;
+	double value;
+	const char *last;		/* the last decision and its reason */
+};
+int mgr_scale_info(struct mgr_ctx *ctx, uint16_t sid,
+		   struct mgr_scale_info *out);
 
 /* mgr_ctl.c: runtime control (onvmctl) over DPDK telemetry */
 int mgr_ctl_init(struct mgr_ctx *ctx);

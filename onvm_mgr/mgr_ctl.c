@@ -210,17 +210,21 @@ ctl_nfs(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* /onvm/services: every service with an instance or on the default chain:
+/* /onvm/services: every service with an instance, on the default chain or
+ * with a scaling policy:
  * {"SID": {"instances": [IID...], "slots": [SLOT...], "chain_pos": N}}
- * (chain_pos: its index on the default chain, -1 if not on it). */
+ * (chain_pos: its index on the default chain, -1 if not on it); with a
+ * policy also "scale_min", "scale_max", "scale_value" (the metric, %),
+ * "scale_out", "scale_in" and "scale_last" (the last decision, why). */
 static int
 ctl_services(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 {
 	const struct onvm_shm *shm = ctx->shm;
 	const struct onvm_chain *def;
 	struct rte_tel_data *r, *ids, *slots;
+	struct mgr_scale_info si;
 	uint16_t i, j, n;
-	int pos;
+	int pos, has_scale;
 
 	if (ctl_no_params(params, d, CTL_CMD_SERVICES) < 0)
 		return 0;
@@ -231,7 +235,8 @@ ctl_services(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 	for (i = 1; i < ONVM_MAX_SERVICES; i++) {
 		n = __atomic_load_n(&shm->svc[i].n, __ATOMIC_ACQUIRE);
 		pos = onvm_chain_find(def, i);
-		if (n == 0 && pos < 0)
+		has_scale = mgr_scale_info(ctx, i, &si) == 0;
+		if (n == 0 && pos < 0 && !has_scale)
 			continue;
 		r = ctl_row();
 		ids = rte_tel_data_alloc();
@@ -252,6 +257,18 @@ ctl_services(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_container(r, "instances", ids, 0);
 		rte_tel_data_add_dict_container(r, "slots", slots, 0);
 		rte_tel_data_add_dict_int(r, "chain_pos", pos);
+		if (has_scale) {
+			char last[RTE_TEL_MAX_STRING_LEN];
+
+			snprintf(last, sizeof(last), "%s", si.last);
+			rte_tel_data_add_dict_int(r, "scale_min", si.min);
+			rte_tel_data_add_dict_int(r, "scale_max", si.max);
+			rte_tel_data_add_dict_int(r, "scale_value",
+						  (int)(si.value + 0.5));
+			rte_tel_data_add_dict_u64(r, "scale_out", si.scale_out);
+			rte_tel_data_add_dict_u64(r, "scale_in", si.scale_in);
+			rte_tel_data_add_dict_string(r, "scale_last", last);
+		}
 		ctl_add_row(d, i, r);
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);

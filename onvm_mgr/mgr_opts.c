@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mgr_opts.h"
+#include "mgr_scale_policy.h"
 #include "onvm_flow.h"
 
 const char mgr_usage[] =
@@ -38,6 +39,13 @@ const char mgr_usage[] =
 	"                         'PROTO SRC_IP SPORT DST_IP DPORT [in PORT] chain SID[,SID...]'\n"
 	"                         e.g. 'udp 10.0.0.1 1234 10.0.0.2 80 chain 2,3'\n"
 	"  --flow-table N         room for N flow rules (default 1048576)\n"
+	"  --scale SID:POLICY     auto-scale service SID (repeatable); POLICY is\n"
+	"                         key=value,...: min=1,max=4 instances, high=80,low=20\n"
+	"                         (watermarks, %), for=300ms, cooldown=2s,\n"
+	"                         metric=ring|drops, wait=512 (min 0: packets kept\n"
+	"                         while the first instance starts; below --ring-size)\n"
+	"  --launch SID:CMDLINE   how to start service SID when no instance runs\n"
+	"                         (min 0), e.g. '2:/usr/bin/onvm-sink -r 2'\n"
 	"  --help                 this text\n";
 
 enum {
@@ -60,6 +68,8 @@ enum {
 	OPT_SHARED_CORE,
 	OPT_BP_HIGH,
 	OPT_BP_LOW,
+	OPT_SCALE,
+	OPT_LAUNCH,
 	OPT_HELP,
 };
 
@@ -83,6 +93,8 @@ static const struct option mgr_longopts[] = {
 	{ "shared-core", no_argument, NULL, OPT_SHARED_CORE },
 	{ "bp-high", required_argument, NULL, OPT_BP_HIGH },
 	{ "bp-low", required_argument, NULL, OPT_BP_LOW },
+	{ "scale", required_argument, NULL, OPT_SCALE },
+	{ "launch", required_argument, NULL, OPT_LAUNCH },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -134,6 +146,62 @@ num_opt(const char *name, const char *val, unsigned long min,
 		snprintf(err, errlen, "bad value '%s' for --%s (expected %lu..%lu)",
 			 val, name, min, max);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --scale or --launch: checked here, kept as text. */
+static int
+scale_opt(struct mgr_opts *o, int scale, const char *arg, char *err,
+	  size_t errlen)
+{
+	struct mgr_scale_policy p;
+	char cmd[1024];
+	size_t len;
+	uint32_t i, *nb = scale ? &o->nb_scale : &o->nb_launch;
+	const char **list = scale ? o->scale : o->launch;
+	uint16_t sid;
+
+	if (scale) {
+		if (mgr_scale_policy_parse(arg, &p, err, errlen) < 0)
+			return -EINVAL;
+		sid = p.sid;
+	} else if (mgr_scale_launch_parse(arg, &sid, cmd, sizeof(cmd), &len,
+					  err, errlen) < 0) {
+		return -EINVAL;
+	}
+	for (i = 0; i < *nb; i++) {
+		unsigned long other = strtoul(list[i], NULL, 10);
+
+		if (other == sid) {
+			snprintf(err, errlen, "--%s given twice for service %u",
+				 scale ? "scale" : "launch", sid);
+			return -EINVAL;
+		}
+	}
+	list[(*nb)++] = arg;
+	return 0;
+}
+
+/* Each buffer of a min-0 service fits the ring it is handed to (a ring of
+ * N slots holds N - 1). */
+static int
+scale_check(const struct mgr_opts *o, char *err, size_t errlen)
+{
+	struct mgr_scale_policy p;
+	char e[8];
+	uint32_t i;
+
+	for (i = 0; i < o->nb_scale; i++) {
+		if (mgr_scale_policy_parse(o->scale[i], &p, e, sizeof(e)) < 0)
+			continue;	/* checked before */
+		if (p.min == 0 && p.wait >= o->ring_size) {
+			snprintf(err, errlen, "--scale %u: wait=%u is not below "
+				 "--ring-size %u (the waiting packets go to the "
+				 "first instance's ring)", p.sid, p.wait,
+				 o->ring_size);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -280,6 +348,12 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 			else
 				o->bp_low = (uint32_t)v;
 			break;
+		case OPT_SCALE:
+		case OPT_LAUNCH:
+			if (scale_opt(o, c == OPT_SCALE, optarg, err,
+				      errlen) < 0)
+				return -EINVAL;
+			break;
 		case OPT_HELP:
 			return 1;
 		case ':':
@@ -312,6 +386,8 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 			 o->bp_low, o->bp_high);
 		return -EINVAL;
 	}
+	if (scale_check(o, err, errlen) < 0)
+		return -EINVAL;
 	if (!have_chain) {
 		snprintf(err, errlen, "--chain SID[,SID...] is required "
 			 "(the default chain by service id)");

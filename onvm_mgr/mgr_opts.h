@@ -42,6 +42,13 @@ struct mgr_opts {
 	uint32_t flow_table;		/* --flow-table N: rules at most */
 	uint32_t nb_flows;		/* --flow RULE, repeatable: checked */
 	const char *flow[MGR_MAX_FLOW_OPTS];	/* by the parser, in argv */
+	/* --scale SID:POLICY and --launch SID:CMDLINE, repeatable, one per
+	 * service: checked by the parser (mgr_scale_policy.h), used by
+	 * mgr_scale.c */
+	uint32_t nb_scale;
+	const char *scale[ONVM_MAX_SERVICES];
+	uint32_t nb_launch;
+	const char *launch[ONVM_MAX_SERVICES];
 };
 
 /**

@@ -529,6 +529,8 @@ mgr_register(struct mgr_ctx *ctx, const struct onvm_msg_req *req,
 	__atomic_store_n(&nf->state, ONVM_NF_RUNNING, __ATOMIC_RELEASE);
 	onvm_svc_add(&shm->svc[req->service_id], slot);
 	mgr_svc_publish(ctx, req->service_id);
+	/* before any NF may feed it: parked packets go to its in_ring */
+	mgr_scale_registered(ctx, slot);
 	mgr_edges_update(ctx);
 	mgr_watch_add(ctx, slot);
 
@@ -630,6 +632,14 @@ mgr_ipc(const struct rte_mp_msg *msg, const void *peer)
 			rep.rc = -ENOENT;
 		else
 			rep.rc = mgr_nf_quiesce(ctx, req.slot);
+		break;
+	case ONVM_MSG_SCALE_OUT:
+		if (req.slot >= ctx->opts.max_nfs ||
+		    ctx->shm->nf[req.slot].pid != req.pid ||
+		    ctx->shm->nf[req.slot].state != ONVM_NF_RUNNING)
+			rep.rc = -ENOENT;
+		else
+			rep.rc = mgr_scale_request(ctx, req.slot);
 		break;
 	default:
 		rep.rc = -EPROTO;
@@ -784,7 +794,8 @@ mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len)
 	missing[0] = '\0';
 	for (sid = 0; sid < ONVM_MAX_SERVICES; sid++) {
 		if (!want[sid] || __atomic_load_n(&ctx->shm->svc[sid].n,
-						  __ATOMIC_ACQUIRE) > 0)
+						  __ATOMIC_ACQUIRE) > 0 ||
+		    mgr_scale_on_demand(ctx, (uint16_t)sid))
 			continue;
 		ready = 0;
 		if (off < len)

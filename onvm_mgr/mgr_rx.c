@@ -105,7 +105,8 @@ mgr_to_nf(struct mgr_ctx *ctx, struct mgr_lcore *lc, struct rte_mbuf *m,
 	slot = onvm_svc_pick(s, __atomic_load_n(&s->n, __ATOMIC_RELAXED) > 1 ?
 			     mgr_flow_hash(m) : 0);
 	if (unlikely(slot < 0)) {
-		mgr_free(lc, m, MGR_DROP_NO_INSTANCE);
+		/* drop, or park for a first instance (min 0): cold */
+		mgr_scale_park(ctx, lc, m, sid);
 		return;
 	}
 	b = &lc->nf_buf[slot];

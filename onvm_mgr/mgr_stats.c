@@ -318,7 +318,9 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			d->instance_id, d->detected_ns, d->reclaimed_ns, d->freed);
 	}
 	pthread_mutex_unlock(&ctx->reg_lock);
-	fprintf(f, "\n  ],\n  \"drops\": {");
+	fprintf(f, "\n  ],\n  \"scale\": ");
+	mgr_scale_json(ctx, f);
+	fprintf(f, ",\n  \"drops\": {");
 	for (j = 0; j < MGR_DROP_MAX; j++)
 		fprintf(f, "%s\"%s\": %" PRIu64, j ? ", " : "",
 			mgr_drop_names[j], t->st.drop[j]);
@@ -385,6 +387,7 @@ mgr_print(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) / 1e6 : 0,
 		       nf->nf.tx, nf->nf.drop + t->st.nf_ring_full[i]);
 	}
+	mgr_scale_print(ctx);
 	printf("  drops:");
 	for (i = 0; i < MGR_DROP_MAX; i++)
 		printf(" %s %" PRIu64, mgr_drop_names[i], t->st.drop[i]);

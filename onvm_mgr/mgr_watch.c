@@ -35,18 +35,7 @@
 #define P_PIDFD 3
 #endif
 
-#define MGR_CMDLINE_MAX 4096
 #define MGR_RESTART_DELAY_MS 250	/* back-off: 0, 250, 500, 1000 ms ... */
-
-/* How to start an NF again. */
-struct mgr_launch {
-	char exe[PATH_MAX];
-	char cwd[PATH_MAX];
-	char out[PATH_MAX];		/* "" to inherit the manager's */
-	char err[PATH_MAX];
-	char cmdline[MGR_CMDLINE_MAX];	/* NUL-separated argv */
-	size_t cmdline_len;
-};
 
 struct mgr_nf_watch {
 	int pidfd;			/* -1: none */
@@ -292,11 +281,24 @@ mgr_nf_died(struct mgr_ctx *ctx, uint16_t slot)
 	}
 }
 
-/* Start an NF from its launch spec, as a child of the manager. */
-static void
-mgr_launch(struct mgr_restart *rs)
+/* The launch spec read at registration of the NF in @p slot. reg_lock
+ * held. @return 0, or -ENOENT if there is none. */
+int
+mgr_watch_spec(struct mgr_ctx *ctx, uint16_t slot, struct mgr_launch *s)
 {
-	const struct mgr_launch *s = &rs->spec;
+	const struct mgr_nf_watch *nw = &ctx->watch->nf[slot];
+
+	if (!nw->have_spec || nw->pid != ctx->shm->nf[slot].pid)
+		return -ENOENT;
+	*s = nw->spec;
+	return 0;
+}
+
+/* Start an NF from a launch spec, as a child of the manager (restarts,
+ * scaling). @return its pid, or -errno. */
+int
+mgr_spawn(const struct mgr_launch *s)
+{
 	char *argv[256];
 	size_t off = 0;
 	sigset_t all;
@@ -309,11 +311,8 @@ mgr_launch(struct mgr_restart *rs)
 	}
 	argv[argc] = NULL;
 	pid = fork();
-	if (pid < 0) {
-		MGR_LOG(ERR, "cannot restart %s: fork: %s", s->exe,
-			strerror(errno));
-		return;
-	}
+	if (pid < 0)
+		return -errno;
 	if (pid == 0) {
 		/* The child: only async-signal-safe calls until exec. */
 		sigemptyset(&all);
@@ -327,6 +326,20 @@ mgr_launch(struct mgr_restart *rs)
 		syscall(SYS_close_range, 3U, ~0U, 0U);
 		execv(s->exe, argv);
 		_exit(127);
+	}
+	return pid;
+}
+
+/* Start a dead NF again from its launch spec. */
+static void
+mgr_launch(struct mgr_restart *rs)
+{
+	int pid = mgr_spawn(&rs->spec);
+
+	if (pid < 0) {
+		MGR_LOG(ERR, "cannot restart %s: fork: %s", rs->spec.exe,
+			strerror(-pid));
+		return;
 	}
 	MGR_LOG(INFO, "restarting NF of service %u, instance %u (try %u): pid %d",
 		rs->service_id, rs->instance_id, rs->n, pid);

@@ -482,6 +482,61 @@ nf_leave_service(struct onvm_nf *nf)
 	return rc < 0 ? rc : rep.rc;
 }
 
+int
+onvm_nf_set_stop_handler(struct onvm_nf *nf, onvm_stop_handler_t handler,
+			 void *arg)
+{
+	if (nf == NULL)
+		return -EINVAL;
+	nf->stop_handler = handler;
+	nf->stop_arg = arg;
+	return 0;
+}
+
+int
+onvm_nf_scale_out(struct onvm_nf *nf)
+{
+	struct onvm_msg_req req;
+	struct onvm_msg_rep rep;
+	int rc;
+
+	if (nf == NULL)
+		return -EINVAL;
+	if (!nf->registered || !nf_manager_alive(nf))
+		return -ENOTCONN;
+	nf_msg_init(nf, &req, ONVM_MSG_SCALE_OUT);
+	rc = nf_request(nf, &req, &rep);
+	return rc < 0 ? rc : rep.rc;
+}
+
+uint16_t
+onvm_nf_instance_count(const struct onvm_nf *nf)
+{
+	if (nf == NULL || nf->shm == NULL || !nf->registered)
+		return 0;
+	return __atomic_load_n(&nf->shm->svc[nf->service_id].n,
+			       __ATOMIC_ACQUIRE);
+}
+
+/* The NF's stop handler, once, before it deregisters. */
+static void
+nf_run_stop_handler(struct onvm_nf *nf)
+{
+	static const enum onvm_nf_stop_reason why[] = {
+		[NF_EXIT_NONE] = ONVM_NF_STOP_REQUESTED,
+		[NF_EXIT_REQUESTED] = ONVM_NF_STOP_REQUESTED,
+		[NF_EXIT_MGR_STOP] = ONVM_NF_STOP_MGR_SHUTDOWN,
+		[NF_EXIT_MGR_ASKED] = ONVM_NF_STOP_MGR_ASKED,
+		[NF_EXIT_MGR_DEAD] = ONVM_NF_STOP_MGR_DEAD,
+	};
+	onvm_stop_handler_t h = nf->stop_handler;
+
+	if (h == NULL || !nf->registered)
+		return;
+	nf->stop_handler = NULL;
+	h(nf, why[nf->exit_reason], nf->stop_arg);
+}
+
 void
 onvm_nf_stop(struct onvm_nf *nf)
 {
@@ -490,6 +545,7 @@ onvm_nf_stop(struct onvm_nf *nf)
 
 	if (nf == NULL)
 		return;
+	nf_run_stop_handler(nf);
 	switch (nf->exit_reason) {
 	case NF_EXIT_MGR_DEAD:
 		fprintf(stderr, "%s: manager (pid %d) died; exiting\n",

@@ -69,6 +69,9 @@ struct onvm_nf {
 	uint64_t stuck_qs;
 	uint64_t stuck_cycles;
 
+	onvm_stop_handler_t stop_handler;	/* runs once in onvm_nf_stop() */
+	void *stop_arg;
+
 	char flow_err[200];		/* why the last flow rule call failed */
 	uint64_t start_ns;		/* entry to onvm_nf_start() */
 	int shared_cpu;			/* another NF runs on our CPU */

@@ -16,7 +16,10 @@
 #      1M flow rules, every lookup a hit; scripts/bench/classifier.sh);
 #   8. ours, shared-core mode against polling NFs: Mpps and CPU use with
 #      1..16 NFs on one core, the CPU of idle NFs, and the wake-up latency
-#      of a sleeping NF (scripts/bench/shared_core.sh).
+#      of a sleeping NF (scripts/bench/shared_core.sh);
+#   9. ours, auto-scaling reaction time: overload -> the new instance's
+#      first packet, and its start -> first packet; the same from zero
+#      (scripts/bench/scale.sh).
 # Throughput rounds are interleaved (rep 1 of every system, then rep 2, ...)
 # and the CPU 0 <-> 1 round trip (xcore) is taken before and after each
 # run, because this host flips between a fast and a slow cross-core state.
@@ -33,7 +36,7 @@
 #   --seconds S    seconds of samples per throughput run (default 5)
 #   --no-ovs       skip OVS-DPDK (and say so in the table)
 #   --only LIST    comma list of testpmd,csmp,ovs,ours,latency,start,
-#                  classifier,shared
+#                  classifier,shared,scale
 #   --variant SPEC measure another mode of ours too: NAME|MGR OPTS|NF OPTS,
 #                  e.g. 'ours-nf-tx|--nf-tx|' (adds to the built-in list)
 # Exit status: 0 if every figure was produced and every check passed
@@ -91,7 +94,7 @@ out=
 reps=
 seconds=
 no_ovs=0
-only=testpmd,csmp,ovs,ours,latency,start,classifier,shared
+only=testpmd,csmp,ovs,ours,latency,start,classifier,shared,scale
 extra_variants=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -119,6 +122,8 @@ if [ $quick -eq 1 ]; then
 	CLS_SECONDS=1
 	SC_SECONDS=1
 	SC_NFS=(8)
+	SCALE_RUNS=2
+	SCALE_ZERO_RUNS=1
 	LAT_SECONDS=2
 	PROBE_SECONDS=1
 	VARIANTS=("${VARIANTS[0]}")
@@ -130,6 +135,8 @@ else
 	CLS_SECONDS=2
 	SC_SECONDS=2
 	SC_NFS=(1 2 4 8 16)
+	SCALE_RUNS=5
+	SCALE_ZERO_RUNS=5
 	LAT_SECONDS=5
 	PROBE_SECONDS=2
 	MODE=full
@@ -155,6 +162,7 @@ PKTGEN=$BUILD/nfs/pktgen/onvm-pktgen
 CLASSIFIER_SH=$ONVM_ROOT/scripts/bench/classifier.sh
 CLS_FLOWS=(1 1000 1000000)
 SHARED_SH=$ONVM_ROOT/scripts/bench/shared_core.sh
+SCALE_SH=$ONVM_ROOT/scripts/bench/scale.sh
 [ -x "$MGR" ] && [ -x "$SFWD" ] || die "$MGR or $SFWD is missing after the build"
 [ "$(nproc)" -ge 2 ] || die "needs 2 CPUs (CPU $MAIN_CPU and CPU $FWD_CPU); this machine has $(nproc)"
 
@@ -774,6 +782,28 @@ for l in open(sys.argv[1]):
 	fi
 }
 
+# Auto-scaling reaction time: one JSON line per mode (out, zero) from
+# scripts/bench/scale.sh, recorded as it is.
+run_scale() {
+	local out=$LOGS/scale.out line
+	if ONVM_BUILD_DIR=$BUILD "$SCALE_SH" --runs "$SCALE_RUNS" \
+		--zero-runs "$SCALE_ZERO_RUNS" >"$out" 2>"$LOGS/scale.err"; then
+		while read -r line; do
+			[ -n "$line" ] && record "{\"kind\": \"scale\", \"run\": $line}"
+		done <"$out"
+		"$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print("bench: scale-%s, %d run(s): overload -> first packet %.1f ms (%.1f-%.1f), "
+          "NF start -> first packet %.1f ms, registered -> first packet %.1f ms" % (
+        r["mode"], r["runs"], r["overload_to_first_ms"], r["overload_to_first_ms_min"],
+        r["overload_to_first_ms_max"], r["start_to_first_ms"], r["register_to_first_ms"]))' "$out"
+	else
+		check "scale reaction" 1 "$(tail -n 1 "$LOGS/scale.err")"
+	fi
+}
+
 # ---------------------------------------------------------------- the run
 
 LAYOUT=(
@@ -825,6 +855,10 @@ if want shared; then
 		expected+=("shared_core/poll/$n.mpps" "shared_core/shared/$n.mpps")
 	done
 	expected+=("shared_core/wake_us_mean")
+fi
+if want scale; then
+	expected+=(scale/out.overload_to_first_ms scale/out.start_to_first_ms
+		scale/zero.overload_to_first_ms scale/zero.start_to_first_ms)
 fi
 
 ovs_ok=1
@@ -886,6 +920,10 @@ fi
 if want shared; then
 	say "---- shared-core mode"
 	run_shared
+fi
+if want scale; then
+	say "---- auto-scaling reaction"
+	run_scale
 fi
 
 # Nothing of ours may be left: processes, hugepage files, runtime dirs.

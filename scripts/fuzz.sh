@@ -51,13 +51,13 @@ sources() {
 	fuzz_flow | fuzz_flow_rule) echo "$n/onvm_flow.c $n/onvm_common.c" ;;
 	fuzz_chain) echo "$n/onvm_common.c" ;;
 	fuzz_nf_args) echo "$n/onvm_args.c $n/onvm_common.c" ;;
-	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $n/onvm_flow.c $n/onvm_common.c" ;;
+	fuzz_mgr_opts) echo "$ONVM_ROOT/onvm_mgr/mgr_opts.c $ONVM_ROOT/onvm_mgr/mgr_scale_policy.c $n/onvm_flow.c $n/onvm_common.c" ;;
 	fuzz_pktgen_opts) echo "$ONVM_ROOT/nfs/pktgen/pktgen_opts.c" ;;
 	fuzz_ctl_args) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_args.c $n/onvm_common.c" ;;
 	fuzz_ctl_json) echo "$ONVM_ROOT/onvm_mgr/ctl/ctl_json.c" ;;
 	fuzz_deploy)
 		local d=$ONVM_ROOT/tools/onvm_deploy
-		echo "$d/deploy_yaml.c $d/deploy_conf.c $d/deploy_cmd.c $n/onvm_flow.c $n/onvm_common.c"
+		echo "$d/deploy_yaml.c $d/deploy_conf.c $d/deploy_cmd.c $ONVM_ROOT/onvm_mgr/mgr_scale_policy.c $n/onvm_flow.c $n/onvm_common.c"
 		;;
 	esac
 }

@@ -7,7 +7,15 @@
  *
  * With --flow-log FILE it also counts packets per flow exactly (up to
  * 65536 flows) and rewrites FILE every second and at exit, one line per
- * flow: its match as a flow rule names it, then its packets.
+ * flow: its match as a flow rule names it, then its packets. A "%i" in
+ * FILE becomes the instance id, so that instances started by scaling
+ * (which share the command line) keep logs of their own.
+ *
+ * For scaling tests and demos: --work-cycles N spends N TSC cycles on
+ * each packet (a slow NF), --scale-out-after N asks the manager for
+ * another instance once N packets were seen (onvm_nf_scale_out()). The
+ * stop handler writes the flow log a last time, after the drain, and says
+ * so on stdout.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -15,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
@@ -38,6 +47,11 @@ static struct log_flow *log_tab;
 static const char *log_path;
 static uint32_t log_used;
 static uint64_t log_other;	/* packets of flows beyond LOG_FLOWS, or no flow */
+static char log_file[4096];	/* log_path with %i replaced */
+static uint64_t work_cycles;	/* --work-cycles */
+static uint64_t scale_after;	/* --scale-out-after */
+static int scale_ask;		/* ... given, not yet asked */
+static uint64_t next_report_ns;
 
 static void
 log_count(const struct rte_mbuf *pkt)
@@ -75,11 +89,11 @@ log_count(const struct rte_mbuf *pkt)
 static void
 log_write(void)
 {
-	char tmp[4096], text[128];
+	char tmp[sizeof(log_file) + 8], text[128];
 	FILE *f;
 	uint32_t i;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", log_path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", log_file);
 	f = fopen(tmp, "w");
 	if (f == NULL)
 		return;
@@ -90,7 +104,7 @@ log_write(void)
 	if (log_other)
 		fprintf(f, "other %" PRIu64 "\n", log_other);
 	if (fclose(f) == 0)
-		rename(tmp, log_path);
+		rename(tmp, log_file);
 }
 
 /* Hash of the 5-tuple (or of the Ethernet header for non-IP frames). */
@@ -148,14 +162,35 @@ monitor(struct onvm_nf *nf, struct rte_mbuf *pkt)
 	if (print_each)
 		printf("monitor: port %u, %u bytes, flow %08x\n",
 		       onvm_pkt_in_port(pkt), rte_pktmbuf_pkt_len(pkt), h);
+	if (work_cycles) {
+		uint64_t end = rte_rdtsc() + work_cycles;
+
+		while (rte_rdtsc() < end)
+			;
+	}
 	/* verdict stays NEXT */
 }
 
+/* Every 100 ms: maybe ask for another instance; every second, report. */
 static void
 tick(struct onvm_nf *nf, uint64_t now_ns)
 {
 	unsigned int i, set = 0;
 	double flows;
+	int rc;
+
+	if (scale_ask && total_pkts + sec_pkts >= scale_after) {
+		scale_ask = 0;
+		rc = onvm_nf_scale_out(nf);
+		printf("monitor: instance %u asked for another instance: %s\n",
+		       onvm_nf_instance_id(nf), rc == 0 ? "started" :
+		       strerror(-rc));
+		fflush(stdout);
+	}
+	/* by the clock: a slow NF's ticks come late (between bursts) */
+	if (now_ns < next_report_ns)
+		return;
+	next_report_ns = now_ns + 1000000000ULL;
 
 	for (i = 0; i < FLOW_BITS / 64; i++)
 		set += __builtin_popcountll(flow_map[i]);
@@ -177,6 +212,61 @@ tick(struct onvm_nf *nf, uint64_t now_ns)
 		log_write();
 }
 
+static const char *
+stop_reason(enum onvm_nf_stop_reason why)
+{
+	switch (why) {
+	case ONVM_NF_STOP_MGR_ASKED:
+		return "asked by the manager";
+	case ONVM_NF_STOP_MGR_SHUTDOWN:
+		return "manager shutdown";
+	case ONVM_NF_STOP_MGR_DEAD:
+		return "manager died";
+	default:
+		return "requested";
+	}
+}
+
+/* After the drain, before deregistering: the final state. */
+static void
+on_stop(struct onvm_nf *nf, enum onvm_nf_stop_reason why, void *arg)
+{
+	(void)arg;
+	if (log_tab != NULL)
+		log_write();
+	printf("monitor: stop handler: instance %u stopping (%s) after %"
+	       PRIu64 " packets%s\n", onvm_nf_instance_id(nf), stop_reason(why),
+	       total_pkts + sec_pkts, log_tab != NULL ?
+	       ", flow log written" : "");
+	fflush(stdout);
+}
+
+/* FILE with "%i" replaced by the instance id. */
+static int
+set_log_file(const char *path, unsigned int iid)
+{
+	const char *p = strstr(path, "%i");
+	int n;
+
+	if (p == NULL)
+		n = snprintf(log_file, sizeof(log_file), "%s", path);
+	else
+		n = snprintf(log_file, sizeof(log_file), "%.*s%u%s",
+			     (int)(p - path), path, iid, p + 2);
+	return n > 0 && (size_t)n < sizeof(log_file) ? 0 : -1;
+}
+
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	*v = strtoull(s, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,16 +281,32 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--flow-log") == 0 && i + 1 < argc &&
 			   argv[i + 1][0] != '\0') {
 			log_path = argv[++i];
+		} else if (strcmp(argv[i], "--work-cycles") == 0 &&
+			   i + 1 < argc &&
+			   parse_u64(argv[i + 1], &work_cycles) == 0) {
+			i++;
+		} else if (strcmp(argv[i], "--scale-out-after") == 0 &&
+			   i + 1 < argc &&
+			   parse_u64(argv[i + 1], &scale_after) == 0) {
+			scale_ask = 1;
+			i++;
 		} else {
 			fprintf(stderr, "%s: unexpected argument '%s' (monitor "
-				"takes --print, to print every packet, and "
-				"--flow-log FILE)\n", argv[0], argv[i]);
+				"takes --print, to print every packet, "
+				"--flow-log FILE, --work-cycles N and "
+				"--scale-out-after N)\n", argv[0], argv[i]);
 			onvm_nf_stop(nf);
 			return 1;
 		}
 	}
 	if (log_path != NULL) {
 		log_tab = calloc(LOG_SLOTS, sizeof(*log_tab));
+		if (set_log_file(log_path, onvm_nf_instance_id(nf)) < 0) {
+			fprintf(stderr, "%s: --flow-log path too long\n",
+				argv[0]);
+			onvm_nf_stop(nf);
+			return 1;
+		}
 		if (log_tab == NULL) {
 			fprintf(stderr, "%s: out of memory for --flow-log\n",
 				argv[0]);
@@ -208,11 +314,10 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
-	onvm_nf_set_tick(nf, tick, 1000);
+	onvm_nf_set_tick(nf, tick, 100);
+	onvm_nf_set_stop_handler(nf, on_stop, NULL);
 	rc = onvm_nf_run_pkt(nf, monitor);
-	if (log_tab != NULL)
-		log_write();
-	onvm_nf_stop(nf);
+	onvm_nf_stop(nf);	/* runs on_stop() first */
 	free(log_tab);
 	return rc == 0 ? 0 : 1;
 }

@@ -386,24 +386,45 @@ cmd_services(struct ctl_conn *c)
 {
 	const struct ctl_json *v, *p;
 	struct ctl_json *root = ctl_call(c, CTL_CMD_SERVICES, "", &v);
-	char b[3][256];
+	char b[4][256];
 	struct ctl_table t;
-	int64_t pos;
+	int64_t pos, mn, mx, out, in, val;
+	int scaling;
 
 	if (c->o->json) {
 		print_json(v);
 		ctl_json_free(root);
 		return 0;
 	}
-	table_init(&t, "SERVICE INSTANCES< SLOTS< CHAIN_POS");
+	/* A SCALE column only if a service scales (--scale) */
+	for (p = v->child; p != NULL; p = p->next)
+		if (ctl_json_get(p, "scale_min") != NULL)
+			break;
+	scaling = p != NULL;
+	table_init(&t, scaling ? "SERVICE INSTANCES< SLOTS< CHAIN_POS SCALE<" :
+		   "SERVICE INSTANCES< SLOTS< CHAIN_POS");
 	for (p = v->child; p != NULL; p = p->next) {
 		if (ctl_json_int(ctl_json_get(p, "chain_pos"), &pos) < 0 ||
 		    pos < 0)
 			snprintf(b[2], sizeof(b[2]), "-");
 		else
 			snprintf(b[2], sizeof(b[2]), "%d", (int)pos + 1);
-		table_row(&t, p->key, txt(p, "instances", b[0], 256),
-			  txt(p, "slots", b[1], 256), b[2]);
+		/* "1..4 at 37 %, +2 -1": its range, metric, decisions */
+		if (ctl_json_int(ctl_json_get(p, "scale_min"), &mn) < 0 ||
+		    ctl_json_int(ctl_json_get(p, "scale_max"), &mx) < 0 ||
+		    ctl_json_int(ctl_json_get(p, "scale_value"), &val) < 0 ||
+		    ctl_json_int(ctl_json_get(p, "scale_out"), &out) < 0 ||
+		    ctl_json_int(ctl_json_get(p, "scale_in"), &in) < 0)
+			snprintf(b[3], sizeof(b[3]), "-");
+		else
+			snprintf(b[3], sizeof(b[3]), "%d..%d at %d %%, +%d -%d",
+				 (int)mn, (int)mx, (int)val, (int)out, (int)in);
+		if (scaling)
+			table_row(&t, p->key, txt(p, "instances", b[0], 256),
+				  txt(p, "slots", b[1], 256), b[2], b[3]);
+		else
+			table_row(&t, p->key, txt(p, "instances", b[0], 256),
+				  txt(p, "slots", b[1], 256), b[2]);
 	}
 	table_print(&t);
 	ctl_json_free(root);

@@ -121,6 +121,60 @@ uint16_t onvm_nf_inject(struct onvm_nf *nf, struct rte_mbuf **pkts,
 void onvm_nf_set_tick(struct onvm_nf *nf, onvm_tick_handler_t tick,
 		      uint32_t period_ms);
 
+/** Why an NF stops, as its stop handler is told. */
+enum onvm_nf_stop_reason {
+	ONVM_NF_STOP_REQUESTED = 1,	/**< a signal, onvm_nf_request_stop(),
+					 * or onvm_nf_stop() called directly */
+	ONVM_NF_STOP_MGR_ASKED = 2,	/**< the manager asked: `onvmctl stop`,
+					 * or scaling in */
+	ONVM_NF_STOP_MGR_SHUTDOWN = 3,	/**< the manager stops */
+	ONVM_NF_STOP_MGR_DEAD = 4,	/**< the manager died */
+};
+
+/** Runs once on the NF's thread when it stops (see
+ * onvm_nf_set_stop_handler()). */
+typedef void (*onvm_stop_handler_t)(struct onvm_nf *nf,
+				    enum onvm_nf_stop_reason why, void *arg);
+
+/**
+ * Register @p handler to run once when the NF stops, whatever the reason,
+ * on the NF's thread, with @p arg: to save state, flush a log, remove flow
+ * rules. Order: the run loop ends; on a requested or a manager-asked stop
+ * the NF leaves its service and passes on every packet queued to it (the
+ * drain); then, in onvm_nf_stop(), the handler runs, and only after it
+ * returns does the NF deregister. So the handler sees every packet the NF
+ * will ever get, and the manager still counts the NF as an instance
+ * (leaving) while it runs. It may call onvm_nf_flow_del() (not while the
+ * manager is dead), but no packet function. NULL removes it.
+ *
+ * @return 0; -EINVAL if @p nf is NULL.
+ */
+int onvm_nf_set_stop_handler(struct onvm_nf *nf, onvm_stop_handler_t handler,
+			     void *arg);
+
+/**
+ * Ask the manager to start another instance of this NF's service: a new
+ * process from the launch spec the manager read when this NF registered
+ * (its executable, arguments without a pinned instance id (-n), working
+ * directory and output files). It registers as the next free instance and
+ * the service's flow table moves to it only the flows it takes over. A
+ * process, not a thread of this one: an instance is a process to the
+ * manager (its own pidfd, crash record, restart and CPU), so a crash of one
+ * does not take the other down. Returns once the process is started, not
+ * registered: watch onvm_nf_instance_count() or the manager's stats.
+ * A round trip to the manager: call it from a tick, not per packet.
+ *
+ * @return 0; -ENOSPC if the service has its maximum of instances (its
+ *   --scale max, else ONVM_MAX_INSTANCES); -EBUSY if a start of this
+ *   service is still in flight; -ENOENT if the manager has no launch spec
+ *   for it; -ETIMEDOUT, -ENOTCONN if the manager did not answer; -EINVAL
+ *   if @p nf is NULL.
+ */
+int onvm_nf_scale_out(struct onvm_nf *nf);
+
+/** Live instances of this NF's service now (this one included). */
+uint16_t onvm_nf_instance_count(const struct onvm_nf *nf);
+
 /** Ask the run loop to return; safe from a signal handler or a tick. */
 void onvm_nf_request_stop(struct onvm_nf *nf);
 

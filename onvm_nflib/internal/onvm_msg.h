@@ -25,6 +25,7 @@ enum onvm_msg_op {
 	ONVM_MSG_QUIESCE = 3,		/* take me out of my service */
 	ONVM_MSG_FLOW_ADD = 4,		/* struct onvm_msg_flow: add a rule */
 	ONVM_MSG_FLOW_DEL = 5,		/* ... remove the rule of a match */
+	ONVM_MSG_SCALE_OUT = 6,		/* start another instance of mine */
 };
 
 /* Every request starts with these two words; the rest depends on op. */

@@ -469,6 +469,21 @@ def cmd_report(argv):
                 figures["shared_core/%s/%d.mpps" % (c["mode"], c["nfs"])] = c["mpps"]
             elif c["kind"] == "wake" and c["mode"] == "shared":
                 figures["shared_core/wake_us_mean"] = c["wake_us_mean"]
+    # ---- auto-scaling reaction (scripts/bench/scale.sh)
+    scale = []
+    for r in recs:
+        if r["kind"] == "scale":
+            c = r["run"]
+            scale.append(c)
+            for k in ("overload_to_first_ms", "start_to_first_ms", "register_to_first_ms"):
+                figures["scale/%s.%s" % (c["mode"], k)] = c[k]
+            if c["mode"] == "out":
+                targets.append({"variant": "ours", "what": "scale-out: new instance up "
+                                "(registered) -> its first packet < 200 ms",
+                                "value": "%.1f ms median (NF start -> first packet %.1f ms)" % (
+                                    c["register_to_first_ms"], c["start_to_first_ms"]),
+                                "met": c["register_to_first_ms"] < 200,
+                                "caveats": []})
 
     # ---- checks written by bench.sh
     checks = [r for r in recs if r["kind"] == "check"]
@@ -484,7 +499,7 @@ def cmd_report(argv):
 
     result = {"meta": meta, "throughput": rows, "ratios": ratios, "targets": targets,
               "latency": lat_rows, "latency_max": {"%s/%d" % k: v for k, v in probes.items()},
-              "nf_start": starts, "classifier": classifier, "shared_core": shared,
+              "nf_start": starts, "classifier": classifier, "shared_core": shared, "scale": scale,
               "skipped": skipped,
               "skipped_figures": sorted(skipped_figures), "checks": checks,
               "figures": figures, "problems": problems}
@@ -663,6 +678,24 @@ def markdown(res, plots):
                     c["wake_us_p99_le"] or "-", c["wake_us_max"],
                     "%.1f" % c["rtt_us_p50"] if c["rtt_us_p50"] else "-",
                     "%.1f" % c["rtt_us_p99"] if c["rtt_us_p99"] else "-"))
+    if res.get("scale"):
+        L += ["", "## Auto-scaling reaction", "",
+              "onvm-mgr --scale 1:min=1,max=2,high=60,for=300ms with one slow onvm-monitor "
+              "(--work-cycles) on CPU %d and onvm-pktgen over net_memif offering several times "
+              "what it takes (\"out\"); and a min-0 service started by its first packets "
+              "(\"zero\", --launch). \"overload\" is when the rx rings' occupancy first went "
+              "above the high watermark (out) or the first packet was parked (zero); "
+              "\"NF start\" is the new instance's onvm_nf_start() entry; all end at its first "
+              "forwarded packet (scripts/bench/scale.sh). The new instance starts from the "
+              "first one's command line, so on the same, saturated CPU (out)." % m["fwd_cpu"], "",
+              "| mode | runs | overload -> first packet, ms: median | min | max | "
+              "NF start -> first packet, ms: median | min | max | registered -> first packet, ms |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for c in res["scale"]:
+            L.append("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |" % (
+                c["mode"], c["runs"], c["overload_to_first_ms"], c["overload_to_first_ms_min"],
+                c["overload_to_first_ms_max"], c["start_to_first_ms"], c["start_to_first_ms_min"],
+                c["start_to_first_ms_max"], c["register_to_first_ms"]))
     if plots:
         L += ["", "## Plots", ""] + ["![%s](%s)" % (p, p) for p in plots]
     L += ["", "## Checks", ""]

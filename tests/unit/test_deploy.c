@@ -606,6 +606,58 @@ argv_mgr(void **state)
 	deploy_argv_free(&a);
 }
 
+/* scale: --scale for the manager, --launch for a min-0 NF (which
+ * onvm-deploy does not start), room for max instances. */
+static void
+scale(void **state)
+{
+	struct deploy_argv a;
+	int i;
+
+	(void)state;
+	expect_ok(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		  "    instances: 2\n    cores: [1]\n"
+		  "    scale: {min: 1, max: 12, high: 75, low: 10, for: 500ms, "
+		  "cooldown: 3s, metric: drops}\n"
+		  "  - name: ev\n    exec: onvm-sink\n    service: 2\n"
+		  "    args: [--x, 'a b']\n    scale: {min: 0, max: 6, wait: 100}\n");
+	assert_int_equal(conf.nf[0].instances, 2);
+	assert_int_equal(conf.nf[1].instances, 0);
+	assert_int_equal(conf.total, 2);
+	assert_int_equal(conf.max_total, 18);
+	assert_int_equal(deploy_mgr_argv(&conf, NULL, &a), 0);
+	i = argv_has(&a, "--scale");
+	assert_true(i > 0);
+	assert_string_equal(a.argv[i + 1], "1:min=1,max=12,high=75,low=10,"
+			    "for=500ms,cooldown=3s,metric=drops");
+	assert_string_equal(a.argv[i + 2], "--scale");
+	assert_string_equal(a.argv[i + 3], "2:min=0,max=6,wait=100");
+	assert_string_equal(a.argv[i + 4], "--launch");
+	assert_string_equal(a.argv[i + 5], "2:onvm-sink -- -r 2 -n 3 --tag ev "
+			    "--file-prefix onvm --x 'a b'");
+	i = argv_has(&a, "--max-nfs");
+	assert_true(i > 0);
+	assert_string_equal(a.argv[i + 1], "18");
+	deploy_argv_free(&a);
+
+	expect_err(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		   "    scale: {max: 0}\n", 7,
+		   "nfs[0].scale: max=0 (expected 1..16)");
+	expect_err(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		   "    scale: {mni: 0}\n", 7,
+		   "nfs[0].scale: unknown key 'mni' (did you mean 'min'?)");
+	expect_err(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		   "    instances: 2\n    scale: {min: 0}\n", 7,
+		   "nfs[0].instances: with scale.min 0 the first packet starts "
+		   "the NF; leave instances out");
+	expect_err(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		   "    instances: 5\n    scale: {max: 4}\n", 5,
+		   "nfs[0].instances: 5 is not within scale.min 1 .. scale.max 4");
+	expect_err(MGR_OK "nfs:\n  - exec: onvm-sink\n    service: 1\n"
+		   "    scale: {for: 'a,b'}\n", 7,
+		   "nfs[0].scale.for: 'a,b' is not a value");
+}
+
 static void
 argv_nf(void **state)
 {
@@ -752,6 +804,7 @@ main(void)
 		cmocka_unit_test_teardown(env_vars, teardown),
 		cmocka_unit_test_teardown(argv_mgr, teardown),
 		cmocka_unit_test_teardown(argv_nf, teardown),
+		cmocka_unit_test_teardown(scale, teardown),
 		cmocka_unit_test_teardown(host_checks, teardown),
 		cmocka_unit_test_teardown(lines_in_range, teardown),
 	};

@@ -167,9 +167,29 @@ deploy_mgr_argv(const struct deploy_conf *c, const char *stats_json,
 	if (m->shared_core)
 		vpush(&v, "--shared-core");
 	/* The manager's default has room for 16. */
-	if (c->total > 16) {
+	if (c->max_total > 16) {
 		vpush(&v, "--max-nfs");
-		vpush(&v, "%d", c->total);
+		vpush(&v, "%d", c->max_total);
+	}
+	for (i = 0; i < c->nb_nfs; i++) {
+		struct deploy_argv nfa;
+		char line[DEPLOY_MAX_STR];
+
+		if (c->nf[i].scale[0] == '\0')
+			continue;
+		vpush(&v, "--scale");
+		vpush(&v, "%s", c->nf[i].scale);
+		if (c->nf[i].scale_min != 0)
+			continue;
+		/* min 0: how the manager starts the first one */
+		if (deploy_nf_argv(c, i, 0, &nfa) < 0) {
+			v.oom = 1;
+			continue;
+		}
+		deploy_argv_str(&nfa, line, sizeof(line));
+		deploy_argv_free(&nfa);
+		vpush(&v, "--launch");
+		vpush(&v, "%u:%s", c->nf[i].service, line);
 	}
 	for (i = 0; i < c->nb_flows; i++) {
 		vpush(&v, "--flow");

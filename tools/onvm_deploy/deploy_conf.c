@@ -17,6 +17,7 @@
 
 #include "deploy_conf.h"
 #include "deploy_yaml.h"
+#include "mgr_scale_policy.h"
 #include "onvm_flow.h"
 
 struct pc {
@@ -816,7 +817,64 @@ parse_manager(struct pc *p, const struct dy_node *m_node)
 /* ---------------------------------------------------------------- NFs */
 
 static const char *const nf_keys[] = { "name", "exec", "service",
-	"instances", "cores", "shared_core", "eal", "args", NULL };
+	"instances", "cores", "shared_core", "eal", "args", "scale", NULL };
+
+static const char *const scale_keys[] = { "min", "max", "high", "low",
+	"for", "cooldown", "metric", "wait", NULL };
+
+/* scale: a mapping of the manager's --scale keys, turned into its text
+ * "SID:key=value,..." and checked by the manager's own parser. */
+static int
+parse_scale(struct pc *p, const struct dy_node *node, const char *base,
+	    struct deploy_nf *nf)
+{
+	struct mgr_scale_policy pol;
+	char path[64], err[200];
+	size_t i, o;
+	char *v = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s.scale", base);
+	rc = check_keys(p, node, path, "a scaling policy (min:, max:, "
+			"high:, low:, for:, cooldown:, metric:, wait:)",
+			scale_keys);
+	if (rc < 0)
+		return rc;
+	nf->scale_line = node->line;
+	o = (size_t)snprintf(nf->scale, sizeof(nf->scale), "%u", nf->service);
+	for (i = 0; i < node->n; i++) {
+		const struct dy_node *k = node->kid[2 * i];
+		const struct dy_node *val = node->kid[2 * i + 1];
+
+		snprintf(path, sizeof(path), "%s.scale.%s", base, k->str);
+		rc = get_str(p, val, path, 0, &v);
+		if (rc < 0)
+			return rc;
+		if (strpbrk(v, ",:= ") != NULL) {
+			rc = perr(p, val->line, path, "'%.40s' is not a value",
+				  v);
+			free(v);
+			return rc;
+		}
+		o += (size_t)snprintf(nf->scale + o, o < sizeof(nf->scale) ?
+				      sizeof(nf->scale) - o : 0, "%c%s=%s",
+				      i ? ',' : ':', k->str, v);
+		free(v);
+		if (o >= sizeof(nf->scale))
+			return perr(p, node->line, path, "too long");
+	}
+	if (mgr_scale_policy_parse(nf->scale, &pol, err, sizeof(err)) < 0) {
+		/* "bad --scale 2: max=0 ..." -> "max=0 ..." */
+		const char *why = strstr(err, ": ");
+
+		snprintf(path, sizeof(path), "%s.scale", base);
+		return perr(p, node->line, path, "%s",
+			    why != NULL ? why + 2 : err);
+	}
+	nf->scale_min = pol.min;
+	nf->scale_max = pol.max;
+	return 0;
+}
 
 static const struct forbid nf_eal_forbid[] = {
 	{ "-l", 1, "use cores" },
@@ -939,6 +997,30 @@ parse_nf(struct pc *p, const struct dy_node *node, int idx)
 					     nf_args_forbid);
 		if (rc < 0)
 			return rc;
+	}
+	if ((n = dy_get(node, "scale")) != NULL) {
+		rc = parse_scale(p, n, base, nf);
+		if (rc < 0)
+			return rc;
+		/* min 0: started by the first packet, not by onvm-deploy */
+		if (nf->scale_min == 0) {
+			if (dy_get(node, "instances") != NULL) {
+				snprintf(path, sizeof(path), "%s.instances",
+					 base);
+				return perr(p, dy_get(node, "instances")->line,
+					    path, "with scale.min 0 the first "
+					    "packet starts the NF; leave "
+					    "instances out");
+			}
+			nf->instances = 0;
+		} else if (nf->instances < nf->scale_min ||
+			   nf->instances > nf->scale_max) {
+			snprintf(path, sizeof(path), "%s.instances", base);
+			return perr(p, nf->line, path, "%u is not within "
+				    "scale.min %u .. scale.max %u",
+				    nf->instances, nf->scale_min,
+				    nf->scale_max);
+		}
 	}
 	return 0;
 }
@@ -1142,6 +1224,7 @@ check_across(struct pc *p, const struct dy_node *nfs_node)
 	int i, j, id = 1, rc;
 
 	c->total = 0;
+	c->max_total = 0;
 	for (i = 0; i < c->nb_nfs; i++) {
 		struct deploy_nf *nf = &c->nf[i];
 		const struct dy_node *n = nfs_node->kid[i];
@@ -1157,6 +1240,13 @@ check_across(struct pc *p, const struct dy_node *nfs_node)
 					    "give each NF a name of its own",
 					    nf->name, j);
 			}
+		for (j = 0; j < i && nf->scale[0]; j++)
+			if (c->nf[j].scale[0] && c->nf[j].service == nf->service) {
+				snprintf(path, sizeof(path), "nfs[%d].scale", i);
+				return perr(p, nf->scale_line, path, "service %u "
+					    "has a policy already (nfs[%d]); one "
+					    "per service", nf->service, j);
+			}
 		per_svc[nf->service] += nf->instances;
 		if (per_svc[nf->service] > ONVM_MAX_INSTANCES) {
 			snprintf(path, sizeof(path), "nfs[%d].instances", i);
@@ -1165,6 +1255,15 @@ check_across(struct pc *p, const struct dy_node *nfs_node)
 				    per_svc[nf->service], ONVM_MAX_INSTANCES);
 		}
 		c->total += nf->instances;
+		c->max_total += nf->scale[0] ?
+			(nf->instances > nf->scale_max ? nf->instances :
+			 nf->scale_max) : nf->instances;
+		if (c->max_total > ONVM_MAX_NFS && nf->scale[0]) {
+			snprintf(path, sizeof(path), "nfs[%d].scale", i);
+			return perr(p, nf->scale_line, path, "%d NF instances "
+				    "at most by nfs[%d]; the manager runs at "
+				    "most %d", c->max_total, i, ONVM_MAX_NFS);
+		}
 		if (c->total > ONVM_MAX_NFS)
 			return perr(p, nf->line, "nfs", "%d NF instances "
 				    "by nfs[%d]; the manager runs at most %d",

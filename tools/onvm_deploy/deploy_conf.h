@@ -29,6 +29,7 @@
 #define DEPLOY_MAX_CPU 1023	/* highest CPU id */
 #define DEPLOY_MAX_STR 4096	/* bytes of one string value */
 #define DEPLOY_RULE_LEN 256	/* bytes of a --flow rule */
+#define DEPLOY_SCALE_LEN 200	/* bytes of a --scale policy */
 
 struct deploy_err {
 	int line;			/* 1-based line of the file */
@@ -86,6 +87,10 @@ struct deploy_nf {
 	int shared_core;		/* sleeps when idle (--shared-core) */
 	struct deploy_list eal;		/* more EAL options */
 	struct deploy_list args;	/* the NF's own options */
+	/* scale: the manager's --scale SID:POLICY, or "" */
+	char scale[DEPLOY_SCALE_LEN];
+	int scale_line;
+	uint16_t scale_min, scale_max;
 };
 
 struct deploy_flow {
@@ -101,7 +106,8 @@ struct deploy_conf {
 	struct deploy_nf nf[DEPLOY_MAX_SPECS];
 	int nb_flows;
 	struct deploy_flow *flow;	/* nb_flows of them */
-	int total;			/* NF instances in all */
+	int total;			/* NF instances onvm-deploy starts */
+	int max_total;			/* ... and at most, with scaling */
 	int nfs_line;
 };
 
@@ -156,7 +162,9 @@ struct deploy_argv {
 /**
  * The manager's command line: its EAL options (lcores, file prefix, ports,
  * --no-pci unless a PCI address or -a is given, eal:), then "--", --chain,
- * --stats-json @p stats_json, and the rest.
+ * --stats-json @p stats_json, and the rest: --scale for each NF with
+ * scale:, and --launch with the command line of its first instance for
+ * those with scale.min 0 (which onvm-deploy does not start).
  * @return 0 or -ENOMEM.
  */
 int deploy_mgr_argv(const struct deploy_conf *c, const char *stats_json,

@@ -312,6 +312,16 @@ reap(void)
 		p->reaped = 1;
 		if (g.stopping)
 			continue;
+		/* A clean exit of a scaled service: the manager scaled it
+		 * in (or onvmctl stop). Not a failure. */
+		if (p != &g.mgr && p->registered && p->spec >= 0 &&
+		    g.conf.nf[p->spec].scale[0] && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0) {
+			say("NF %s (service %u, instance %u, pid %d) left "
+			    "(scaled in or stopped)", p->label, p->service,
+			    p->id, pid);
+			continue;
+		}
 		p->unexpected = 1;
 		g.failed = 1;
 		how_str(status, st, sizeof(st));
@@ -902,7 +912,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	g.nb_nf = g.conf.total;
-	g.nf = calloc((size_t)g.nb_nf, sizeof(*g.nf));
+	/* (none if every NF starts on its first packet: scale.min 0) */
+	g.nf = calloc((size_t)(g.nb_nf ? g.nb_nf : 1), sizeof(*g.nf));
 	if (g.nf == NULL) {
 		warn("out of memory");
 		return 1;
