@@ -70,6 +70,7 @@ struct mgr_lcore_stats {
 	uint64_t port_tx_full[ONVM_MAX_PORTS];
 	uint64_t nf_ring_full[ONVM_MAX_NFS];
 	uint64_t nf_bp_on[ONVM_MAX_NFS];	/* entered backpressure */
+	uint64_t nf_bp_drops[ONVM_MAX_NFS];	/* entry drops it caused */
 	uint64_t flow_lookups;		/* packets looked up in the flow table */
 	uint64_t flow_hits;		/* ... that matched a rule */
 	uint64_t scale_parked;		/* kept for a first instance (min 0) */

@@ -181,14 +181,19 @@ mgr_bp_filter(struct mgr_ctx *ctx, struct mgr_lcore *lc,
 	      struct rte_mbuf **pkts, uint16_t *chain, uint16_t n, uint64_t bp)
 {
 	uint16_t i, k = 0, last = UINT16_MAX;
-	int drop = 0;
+	uint64_t hit = 0;
+	unsigned int culprit = 0;
 
 	for (i = 0; i < n; i++) {
 		if (chain[i] != last) {
 			last = chain[i];
-			drop = (mgr_chain_slots(ctx->shm, last) & bp) != 0;
+			hit = mgr_chain_slots(ctx->shm, last) & bp;
+			culprit = hit != 0 ? rte_bsf64(hit) : 0;
 		}
-		if (drop) {
+		if (hit != 0) {
+			/* on the account of one NF in backpressure: the
+			 * scaler's drops metric counts them as its refusals */
+			lc->st.nf_bp_drops[culprit]++;
 			mgr_free(lc, pkts[i], MGR_DROP_BACKPRESSURE);
 			continue;
 		}

@@ -5,7 +5,8 @@
 /* Auto-scaling (control path), per service with a --scale policy:
  *  - a scaler thread samples the service every MGR_SCALE_TICK_MS: the mean
  *    rx-ring occupancy of its instances, or the share of the packets
- *    offered to them that full rings refused (metric=drops), smoothed;
+ *    offered to them that full rings refused, or the chain's entry dropped
+ *    for their backpressure (metric=drops), smoothed;
  *    mgr_scale_decide() (mgr_scale_policy.c) turns samples into decisions;
  *  - scale out: a new process from the service's launch spec (the one read
  *    from /proc when an instance registered, without its pinned instance
@@ -424,6 +425,9 @@ mgr_scale_metric(struct mgr_ctx *ctx, struct mgr_scale_svc *s, uint16_t sid)
 		for (l = 0; l < ctx->nb_lcores; l++)
 			full += __atomic_load_n(
 				&ctx->lcores[l].st.nf_ring_full[svc->slot[j]],
+				__ATOMIC_RELAXED) +
+				__atomic_load_n(
+				&ctx->lcores[l].st.nf_bp_drops[svc->slot[j]],
 				__ATOMIC_RELAXED);
 	}
 	/* Counters of instances that come and go jump: skip that tick. */

@@ -69,6 +69,7 @@ mgr_sum_counters(struct mgr_ctx *ctx, struct mgr_totals *t)
 		for (j = 0; j < ctx->opts.max_nfs; j++) {
 			t->st.nf_ring_full[j] += s->nf_ring_full[j];
 			t->st.nf_bp_on[j] += s->nf_bp_on[j];
+			t->st.nf_bp_drops[j] += s->nf_bp_drops[j];
 		}
 		t->st.flow_lookups += __atomic_load_n(&s->flow_lookups,
 						      __ATOMIC_RELAXED);

@@ -14,8 +14,8 @@
 #  3. the load stops: the scaler stops the newer instance, which drains
 #     (its stop handler says so) and leaves; service 1 is back to one;
 #  4. after stop: every packet the port received was sent back or dropped
-#     for a counted reason (ring_full under overload; tx_full when pktgen,
-#     sharing its CPU, falls behind), none was dropped as queued to a
+#     for a counted reason (backpressure or ring_full under overload;
+#     tx_full when pktgen, sharing its CPU, falls behind), none was dropped as queued to a
 #     departed NF (nf_gone), pktgen lost exactly those, and no mbuf is in
 #     use. (Packets of the flows that moved may come back out of order:
 #     those queued to the first instance and those sent to the new one.)
@@ -158,9 +158,9 @@ expect_exit pg 30 0
 log "final drops: $(json_get "$J" 'j["drops"]')"
 json_true "$J" 'j["ports"][0]["rx"] == j["ports"][0]["tx"] + sum(j["drops"].values())' ||
 	fail "port rx != tx + drops: $(json_get "$J" '[j["ports"][0], j["drops"]]')"
-json_true "$J" 'j["drops"]["nf_gone"] == 0 and sum(j["drops"].values()) == j["drops"]["ring_full"] + j["drops"]["tx_full"]' ||
-	fail "drops other than ring_full and tx_full: $(json_get "$J" 'j["drops"]')"
-ok "port rx = tx + drops, and the only drops are ring_full and tx_full (none queued lost)"
+json_true "$J" 'j["drops"]["nf_gone"] == 0 and sum(j["drops"].values()) == j["drops"]["ring_full"] + j["drops"]["tx_full"] + j["drops"]["backpressure"]' ||
+	fail "drops other than ring_full, backpressure and tx_full: $(json_get "$J" 'j["drops"]')"
+ok "port rx = tx + drops, and the only drops are ring_full, backpressure and tx_full (none queued lost)"
 json_true "$PG_JSON" "j['lost'] == $(json_get "$J" 'sum(j["drops"].values())')" ||
 	soft_fail "pktgen lost $(json_get "$PG_JSON" 'j["lost"]'), the manager dropped $(json_get "$J" 'sum(j["drops"].values())')"
 ok "pktgen lost exactly the packets the manager counted as dropped"
