@@ -18,6 +18,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_memcpy.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
@@ -35,19 +36,23 @@
 #define NF_HOUSEKEEP_LOOPS 1024	/* busy loops between housekeeping */
 #define NF_PREFETCH 4
 #define NF_DRAIN_S 1		/* at most this long to drain at a stop */
-#define NF_SHARED_YIELD_BURSTS 8	/* busy bursts between yields, shared CPU */
+#define NF_SHARED_YIELD_BURSTS 32	/* busy bursts between yields, shared
+					 * CPU: a context switch per 1024
+					 * packets at most */
 #define NF_SLEEP_AFTER 64	/* shared-core: empty polls (yielding) before
 				 * a sleep */
 #define NF_SLEEP_MAX_MS 100	/* a sleep's limit: housekeeping (manager
 				 * death, ticks) still runs this often */
 
 static void
-nf_idle(unsigned int idle)
+nf_idle(const struct onvm_nf *nf, unsigned int idle)
 {
 	struct timespec ts;
 	unsigned int us;
 
-	if (idle < NF_IDLE_SPIN) {
+	/* Spinning on a CPU shared with other NFs only keeps the NF that
+	 * would feed us from running: yield at once. */
+	if (idle < NF_IDLE_SPIN && !nf->shared_cpu) {
 		rte_pause();
 	} else if (idle < NF_IDLE_YIELD) {
 		sched_yield();
@@ -297,8 +302,9 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		return nf_send_mgr(nf, src, pkts, n, drops);
 
 	/* The crash record: direct share, manager's share, per port. */
-	memcpy(h->pkts, dir, n_dir * sizeof(h->pkts[0]));
-	memcpy(h->pkts + n_dir, mgr, n_mgr * sizeof(h->pkts[0]));
+	/* rte_memcpy is inline: libc's memmove costs more than the copy */
+	rte_memcpy(h->pkts, dir, n_dir * sizeof(h->pkts[0]));
+	rte_memcpy(h->pkts + n_dir, mgr, n_mgr * sizeof(h->pkts[0]));
 	j = n_dir + n_mgr;
 	for (p = 0; ports != 0 && p < ONVM_MAX_PORTS; p++) {
 		if (!(ports & (UINT32_C(1) << p)))
@@ -486,7 +492,7 @@ nf_loop_run(struct onvm_nf *nf, onvm_burst_handler_t burst,
 			if (nf_housekeeping(nf, rte_rdtsc()))
 				break;
 			if (!nf->sleepy) {
-				nf_idle(idle++);
+				nf_idle(nf, idle++);
 			} else if (idle++ < NF_SLEEP_AFTER) {
 				sched_yield();
 			} else {
