@@ -43,18 +43,6 @@ mgr_on_signal(int sig __rte_unused)
 	}
 }
 
-/* Sleep until an absolute CLOCK_MONOTONIC deadline. */
-static void
-mgr_sleep_until(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = ns / 1000000000ULL,
-			       .tv_nsec = ns % 1000000000ULL };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
-
 /* Backpressure ends when the NF dequeues below the low watermark; this
  * catches the rest (a flag set just as the ring drained, an NF that
  * left): every tick. */
@@ -142,7 +130,7 @@ mgr_ctl_thread(void *arg)
 				next_stats = now;
 		}
 		next += MGR_TICK_MS * 1000000ULL;
-		mgr_sleep_until(next);
+		onvm_sleep_until(next);
 	}
 
 	/* Shutdown: NFs see STOPPING and deregister; the data lcores keep
@@ -157,7 +145,7 @@ mgr_ctl_thread(void *arg)
 		__atomic_store_n(&ctx->shm->mgr_heartbeat,
 				 ctx->shm->mgr_heartbeat + 1, __ATOMIC_RELEASE);
 		mgr_check_nfs(ctx);
-		mgr_sleep_until(onvm_now_ns() + 10000000ULL);
+		onvm_sleep_until(onvm_now_ns() + 10000000ULL);
 	}
 	ctx->quit = 1;
 	return NULL;

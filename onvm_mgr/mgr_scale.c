@@ -644,17 +644,6 @@ mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot)
 	return mgr_scale_out(ctx, sid, why, 0);
 }
 
-static void
-mgr_sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = ns / 1000000000ULL,
-			       .tv_nsec = ns % 1000000000ULL };
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
-
 static void *
 mgr_scale_thread(void *arg)
 {
@@ -681,7 +670,7 @@ mgr_scale_thread(void *arg)
 		next += MGR_SCALE_TICK_MS * 1000000ULL;
 		if (next < now)
 			next = now + MGR_SCALE_TICK_MS * 1000000ULL;
-		mgr_sleep_ns(next);
+		onvm_sleep_until(next);
 	}
 	return NULL;
 }

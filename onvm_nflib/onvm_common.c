@@ -323,6 +323,17 @@ onvm_prefix_files(const char *prefix, int remove, int *had_dir)
 	return n;
 }
 
+void
+onvm_sleep_until(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL,
+			       .tv_nsec = ns % 1000000000ULL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
 uint64_t
 onvm_now_ns(void)
 {

@@ -276,6 +276,16 @@ record() {
 	echo "$1" >>"$RAW"
 }
 
+# record_runs KIND FILE: one record per JSON line of FILE, as {"kind": KIND,
+# "run": LINE} (the lines of scripts/bench/*.sh).
+record_runs() {
+	local line
+	while read -r line; do
+		[ -n "$line" ] && record "{\"kind\": \"$1\", \"run\": $line}"
+	done <"$2"
+	return 0
+}
+
 # check WHAT OK(0|1) DETAIL: a check of the run, in the table and JSON.
 check() {
 	record "{\"kind\": \"check\", \"what\": $(jstr "$1"), \"ok\": $([ "$2" -eq 0 ] && echo true || echo false), \"detail\": $(jstr "$3")}"
@@ -738,12 +748,10 @@ sys.exit(1 if bad else 0)' "$res" "$v" || check "$name: NFs stopped" 1 "an NF di
 # The classifier alone, on the forwarding CPU: one JSON line per flow count
 # from scripts/bench/classifier.sh, recorded as it is.
 run_classifier() {
-	local out=$LOGS/classifier.out line
+	local out=$LOGS/classifier.out
 	if ONVM_BUILD_DIR=$BUILD "$CLASSIFIER_SH" --reps "$reps" --seconds "$CLS_SECONDS" \
 		--lcore "$FWD_CPU" "${CLS_FLOWS[@]}" >"$out" 2>"$LOGS/classifier.err"; then
-		while read -r line; do
-			[ -n "$line" ] && record "{\"kind\": \"classifier\", \"run\": $line}"
-		done <"$out"
+		record_runs classifier "$out"
 		"$PY" -c '
 import json, sys
 for l in open(sys.argv[1]):
@@ -762,9 +770,7 @@ run_shared() {
 	if ONVM_BUILD_DIR=$BUILD ONVM_BENCH_PID=$$ "$SHARED_SH" --reps "$reps" \
 		--seconds "$SC_SECONDS" --lcore "$FWD_CPU" --main-lcore "$MAIN_CPU" \
 		"${SC_NFS[@]}" >"$out" 2>"$LOGS/shared_core.err"; then
-		while read -r line; do
-			[ -n "$line" ] && record "{\"kind\": \"shared_core\", \"run\": $line}"
-		done <"$out"
+		record_runs shared_core "$out"
 		"$PY" -c '
 import json, sys
 for l in open(sys.argv[1]):
@@ -785,12 +791,10 @@ for l in open(sys.argv[1]):
 # Auto-scaling reaction time: one JSON line per mode (out, zero) from
 # scripts/bench/scale.sh, recorded as it is.
 run_scale() {
-	local out=$LOGS/scale.out line
+	local out=$LOGS/scale.out
 	if ONVM_BUILD_DIR=$BUILD "$SCALE_SH" --runs "$SCALE_RUNS" \
 		--zero-runs "$SCALE_ZERO_RUNS" >"$out" 2>"$LOGS/scale.err"; then
-		while read -r line; do
-			[ -n "$line" ] && record "{\"kind\": \"scale\", \"run\": $line}"
-		done <"$out"
+		record_runs scale "$out"
 		"$PY" -c '
 import json, sys
 for l in open(sys.argv[1]):

@@ -31,4 +31,7 @@ unsigned int onvm_prefix_files(const char *prefix, int remove, int *had_dir);
 /** CLOCK_MONOTONIC in ns: comparable across the manager and its NFs. */
 uint64_t onvm_now_ns(void);
 
+/** Sleep until @p ns on the onvm_now_ns() clock (signals do not cut it). */
+void onvm_sleep_until(uint64_t ns);
+
 #endif /* ONVM_RUNTIME_H */
