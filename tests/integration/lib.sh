@@ -18,7 +18,8 @@ set -u
 
 T_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T_ROOT=$(cd "$T_DIR/../.." && pwd)
-T_NAME=$(basename "$0" .sh)
+# (a test that runs another with other settings names itself: T_NAME_AS)
+T_NAME=${T_NAME_AS:-$(basename "$0" .sh)}
 T_NAME=${T_NAME#test_}
 T_PREFIX="onvmt_${T_NAME}_$$"
 T_WORK="${ONVM_TEST_OUT:-/tmp/onvm-tests}/$T_NAME"
