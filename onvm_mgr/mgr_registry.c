@@ -164,6 +164,29 @@ mgr_note_leaving(struct mgr_ctx *ctx, int32_t pid)
 		ctx->leaving[ctx->nb_leaving++] = pid;
 }
 
+/* Is process @p pid still running? A zombie is not (an NF the manager
+ * restarted is its child, reaped only later by the watcher). */
+static int
+mgr_pid_running(int32_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	int n;
+
+	if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	n = (int)fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold anything, so the last ')' */
+	p = strrchr(buf, ')');
+	return p == NULL || p[1] != ' ' || (p[2] != 'Z' && p[2] != 'X');
+}
+
 /* At shutdown, before ports and memory are freed: wait (at most
  * MGR_EXIT_WAIT_MS) until the NFs that deregistered have exited. A primary
  * that frees memory while a secondary is in rte_eal_cleanup() can hang
@@ -178,9 +201,7 @@ mgr_wait_leaving(struct mgr_ctx *ctx)
 	do {
 		pthread_mutex_lock(&ctx->reg_lock);
 		for (i = 0, left = 0; i < ctx->nb_leaving; i++)
-			if (ctx->leaving[i] > 0 &&
-			    (kill(ctx->leaving[i], 0) == 0 || errno != ESRCH))
-				left++;
+			left += mgr_pid_running(ctx->leaving[i]);
 		pthread_mutex_unlock(&ctx->reg_lock);
 		if (left == 0)
 			return;
