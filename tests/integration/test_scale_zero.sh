@@ -16,7 +16,8 @@
 #     and got the rest back; nothing else was dropped;
 #  3. idle, the service goes back to zero instances: the instance drains,
 #     its stop handler runs (on the manager's stdout, which it inherited),
-#     and it leaves; the next packets start one again.
+#     and it leaves; the next packets (from onvm-pktgen as an NF) start one
+#     again.
 #  4. a --launch that fails (/bin/false): logged, counted as failed, the
 #     parked packets freed as scale_failed; every packet accounted for.
 # No mbuf in use at the end. Nothing is asserted about time.
@@ -77,13 +78,17 @@ wait_for 10 json_true "$J" 'j["services"] == []' || fail "services: $(json_get "
 grep -q "stop handler: instance 1 stopping (asked by the manager)" "$T_WORK/mgr.out" ||
 	fail "the instance's stop handler did not run: $(tail -n 3 "$T_WORK/mgr.out")"
 ok "idle: the instance drained, ran its stop handler and left; no instance again"
-kill -INT "$(pid_of pg1)"
-expect_exit pg1 30 0
 
 starts_reach() {
 	[ "$(grep -c "service 1: packets wait and no instance runs" "$T_WORK/mgr.err")" -ge "$1" ]
 }
-pg pg2 1000
+# The next packets come from onvm-pktgen as an NF (service 9, toward
+# service 1): pg1 stays attached (lingering) until the manager stops, as a
+# memif peer that leaves can crash DPDK 22.11's polling side (see
+# nfs/pktgen/README.md). Its frames end at the chain's end on port 0, back
+# to the lingering pg1 (which no longer polls: tx_full once its ring fills).
+start_nf pg2 "$PKTGEN" --nf -r 9 --to 1 --rate 20000 --count 1000 --flows 64 --no-path-check \
+	--drain 1 --stats-interval 0 --json "$T_WORK/pg2.json"
 wait_for 30 starts_reach 2 ||
 	fail "no second start: $(json_get "$J" 'j["scale"]')"
 pid=$(sed -n 's/.*service 1: packets wait .*starting instance 1 (pid \([0-9]*\)).*/\1/p' "$T_WORK/mgr.err" | tail -n 1)
@@ -91,15 +96,17 @@ adopt inst2 "$pid"
 wait_for 30 test -f "$T_WORK/pg2.json" || fail "pktgen wrote no summary: $(last_err pg2)"
 ok "started again by new packets: $(json_get "$T_WORK/pg2.json" '[j["tx"], j["rx"], j["lost"]]') (tx, rx, lost)"
 
+expect_exit pg2 30 0
 kill -INT "$(pid_of mgr)"
 expect_exit mgr 30 0
-expect_exit pg2 30 0
+expect_exit pg1 30 0
 wait_for 30 not_alive "$pid" || fail "instance pid $pid did not leave"
 json_true "$J" 'j["scale"]["services"][0]["scale_out"] == 2 and j["scale"]["services"][0]["failed"] == 0' ||
 	fail "scale stats: $(json_get "$J" 'j["scale"]')"
-json_true "$J" 'j["ports"][0]["rx"] == j["ports"][0]["tx"] + sum(j["drops"].values())' ||
-	fail "port rx != tx + drops: $(json_get "$J" '[j["ports"][0], j["drops"]]')"
-ok "port rx = tx + drops over both runs"
+injected=$(json_get "$T_WORK/pg2.json" 'j["tx"]')
+json_true "$J" "j['ports'][0]['rx'] + $injected == j['ports'][0]['tx'] + sum(j['drops'].values())" ||
+	fail "port rx + $injected injected != tx + drops: $(json_get "$J" '[j["ports"][0], j["drops"]]')"
+ok "port rx + the $injected frames pktgen injected as an NF = tx + drops"
 expect_no_mbuf_in_use "$J"
 
 # ---- 4. a start that fails: the parked packets are freed and counted
