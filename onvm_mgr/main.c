@@ -88,6 +88,10 @@ mgr_tick(struct mgr_ctx *ctx, uint64_t now, uint64_t *next_wait_log)
 				 __ATOMIC_RELEASE);
 		MGR_LOG(INFO, "%s; polling ports", ctx->opts.no_wait ?
 			"--no-wait" : "every service of the chains is up");
+		/* --nf-rx: the first NF may take them at once */
+		pthread_mutex_lock(&ctx->reg_lock);
+		mgr_edges_update(ctx);
+		pthread_mutex_unlock(&ctx->reg_lock);
 	} else if (now >= *next_wait_log ||
 		   strcmp(missing, ctx->wait_missing) != 0) {
 		/* every MGR_WAIT_LOG_S, and when the list changes */

@@ -48,6 +48,8 @@ extern int mgr_logtype;
 	_(NF_DROP, "nf_drop")	      /* an NF's DROP verdict */          \
 	_(NF_GONE, "nf_gone")	      /* left in a departed NF's rings */ \
 	_(NF_TX_LOST, "nf_tx_lost")   /* an NF died inside a transmit */ \
+	_(NF_RX_LOST, "nf_rx_lost")   /* ... inside a port rx (--nf-rx): \
+				       * at most a burst */               \
 	_(BACKPRESSURE, "backpressure") /* at the entry: an NF of the chain \
 					 * is over its high watermark */ \
 	_(SCALE_WAIT_FULL, "scale_wait_full") /* min 0: buffer full */   \
@@ -147,6 +149,12 @@ struct mgr_ctx {
 	 * in_ring had before, until it passes a quiescent point */
 	int16_t edge_prev[ONVM_MAX_NFS];
 	uint64_t edge_prev_qs[ONVM_MAX_NFS];
+	/* --nf-rx (under reg_lock): the slot the ports' rx was last handed
+	 * to, until it has given them back (passed a quiescent point after
+	 * rx_owner left it, or died), and its qs then */
+	int16_t rx_granted;
+	int rx_qs_valid;
+	uint64_t rx_qs;
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
 	struct mgr_scale *scale;	/* auto-scaling (mgr_scale.c) */
 	struct mgr_death deaths[MGR_DEATHS];	/* under reg_lock */
@@ -180,6 +188,7 @@ int mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why);
 int mgr_nf_quiesce(struct mgr_ctx *ctx, uint16_t slot);
 void mgr_check_nfs(struct mgr_ctx *ctx);
 void mgr_edges_update(struct mgr_ctx *ctx);
+
 int mgr_chain_ready(struct mgr_ctx *ctx, char *missing, size_t len);
 unsigned int mgr_nb_nfs(struct mgr_ctx *ctx);
 void mgr_drain_all(struct mgr_ctx *ctx);
@@ -206,6 +215,8 @@ void mgr_scale_park(struct mgr_ctx *ctx, struct mgr_lcore *lc,
 void mgr_scale_registered(struct mgr_ctx *ctx, uint16_t slot);
 /* reg_lock held: an NF asks for another instance of its service. */
 int mgr_scale_request(struct mgr_ctx *ctx, uint16_t slot);
+/* Does service @p sid scale (--scale, scale:)? Any thread. */
+int mgr_scale_has_policy(const struct mgr_ctx *ctx, uint16_t sid);
 /* Does service @p sid start on its first packet (min 0)? Any thread. */
 int mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid);
 void mgr_scale_json(struct mgr_ctx *ctx, FILE *f);

@@ -431,6 +431,11 @@ ctl_flow_change(struct mgr_ctx *ctx, const char *params,
 		   mgr_flow_rule_del(ctx, params, err, sizeof(err));
 	if (rc < 0)
 		return ctl_error(d, "%s", err[0] ? err : strerror(-rc));
+	/* --nf-rx: who polls the ports follows the rule count, now rather
+	 * than at the next control tick */
+	pthread_mutex_lock(&ctx->reg_lock);
+	mgr_edges_update(ctx);
+	pthread_mutex_unlock(&ctx->reg_lock);
 	/* it parsed there, so here */
 	if (onvm_flow_rule_parse(params, add, &r, err, sizeof(err)) < 0 ||
 	    onvm_flow_rule_format(&r, text, sizeof(text)) < 0)

@@ -105,7 +105,8 @@ flow_parse(struct mgr_ctx *ctx, const char *text, int with_chain,
 static void
 flow_count_rule(struct mgr_flow *fl, const struct onvm_flow_key *k, int d)
 {
-	__atomic_store_n(&fl->nb_rules, fl->nb_rules + d, __ATOMIC_RELEASE);
+	/* seq_cst: against the --nf-rx grant (mgr_rx_update()) */
+	__atomic_store_n(&fl->nb_rules, fl->nb_rules + d, __ATOMIC_SEQ_CST);
 	if (k->in_port != ONVM_FLOW_PORT_ANY)
 		__atomic_store_n(&fl->nb_port_rules, fl->nb_port_rules + d,
 				 __ATOMIC_RELEASE);
@@ -160,6 +161,21 @@ flow_add(struct mgr_ctx *ctx, const struct onvm_flow_rule *r, char *err,
 	return 0;
 }
 
+/* --nf-rx: a rule exists now: take the ports back from the NF that polls
+ * them, at once (the control path completes it, see mgr_rx_update() in
+ * mgr_registry.c). The rule count was stored before (seq_cst): either we
+ * see the NF here, or the grant sees the rule. */
+static void
+flow_rx_revoke(struct mgr_ctx *ctx)
+{
+	int16_t cur = __atomic_load_n(&ctx->shm->rx_owner, __ATOMIC_SEQ_CST);
+
+	if (cur >= 0)
+		__atomic_compare_exchange_n(&ctx->shm->rx_owner, &cur,
+					    (int16_t)ONVM_RX_NONE, 0,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
 int
 mgr_flow_rule_add(struct mgr_ctx *ctx, const char *rule, char *err,
 		  size_t errlen)
@@ -173,6 +189,10 @@ mgr_flow_rule_add(struct mgr_ctx *ctx, const char *rule, char *err,
 	pthread_mutex_lock(&ctx->flow->lock);
 	rc = flow_add(ctx, &r, err, errlen);
 	pthread_mutex_unlock(&ctx->flow->lock);
+	/* --nf-rx: the classifier is the manager's; the control path gives
+	 * the ports back to an NF once no rule is left. */
+	if (rc == 0)
+		flow_rx_revoke(ctx);
 	if (rc == 0)
 		MGR_LOG(DEBUG, "flow rule added: %s", rule);
 	return rc;

@@ -30,6 +30,9 @@ const char mgr_usage[] =
 	"  --nf-tx                the last NF of the chain transmits to the port itself\n"
 	"                         (net_null, net_ring ports): one cross-core hop less,\n"
 	"                         but an NF killed inside a transmit may lose that burst\n"
+	"  --nf-rx                the first NF of the default chain polls the ports'\n"
+	"                         rx queues itself (net_null, net_ring ports) while it\n"
+	"                         is the service's one instance and no flow rule exists\n"
 	"  --shared-core          idle NFs sleep (futex) until a packet arrives, so many\n"
 	"                         NFs can share one core (per NF: --shared-core)\n"
 	"  --bp-high PCT          backpressure: an NF's rx ring at PCT % of its size stops\n"
@@ -63,6 +66,7 @@ enum {
 	OPT_TXD,
 	OPT_RESTART,
 	OPT_NF_TX,
+	OPT_NF_RX,
 	OPT_FLOW,
 	OPT_FLOW_TABLE,
 	OPT_SHARED_CORE,
@@ -88,6 +92,7 @@ static const struct option mgr_longopts[] = {
 	{ "txd", required_argument, NULL, OPT_TXD },
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "nf-tx", no_argument, NULL, OPT_NF_TX },
+	{ "nf-rx", no_argument, NULL, OPT_NF_RX },
 	{ "flow", required_argument, NULL, OPT_FLOW },
 	{ "flow-table", required_argument, NULL, OPT_FLOW_TABLE },
 	{ "shared-core", no_argument, NULL, OPT_SHARED_CORE },
@@ -263,6 +268,9 @@ opts_parse(int argc, char **argv, struct mgr_opts *o, char *err,
 			break;
 		case OPT_NF_TX:
 			o->nf_tx = 1;
+			break;
+		case OPT_NF_RX:
+			o->nf_rx = 1;
 			break;
 		case OPT_QUIET:
 			o->quiet = 1;

@@ -36,6 +36,7 @@ struct mgr_opts {
 	uint32_t restart_max;		/* --restart N/SEC: N tries, 0: off */
 	double restart_window;		/* ... in SEC seconds */
 	int nf_tx;			/* --nf-tx: NFs transmit to ports */
+	int nf_rx;			/* --nf-rx: the head NF polls ports */
 	int shared_core;		/* --shared-core: idle NFs sleep */
 	uint32_t bp_high;		/* --bp-high PCT of the rx ring, 0: off */
 	uint32_t bp_low;		/* --bp-low PCT, below bp_high */

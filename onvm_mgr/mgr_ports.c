@@ -162,7 +162,15 @@ mgr_port_init(struct mgr_ctx *ctx, uint16_t port)
 
 	snprintf(pi->name, sizeof(pi->name), "%s", name);
 	snprintf(pi->driver, sizeof(pi->driver), "%s", info.driver_name);
+	pi->nb_rxq = nb_rxq;
 	pi->nb_txq = nb_txq;
+	if ((ctx->shm->flags & ONVM_F_NF_RX) &&
+	    !onvm_port_driver_shared(info.driver_name)) {
+		ctx->shm->flags &= ~ONVM_F_NF_RX;
+		MGR_LOG(WARNING, "--nf-rx: port %u (%s) is a %s port, which NFs "
+			"cannot open; the manager polls every port", port, name,
+			info.driver_name);
+	}
 	pi->nf_txq_base = ctx->nb_lcores;
 
 	/* rx queue q of every port is polled by data lcore q. */

@@ -28,6 +28,10 @@
 
 #define MGR_TX_DRAIN_MS 500	/* wait for a data lcore to empty a tx ring */
 #define MGR_EDGE_WAIT_MS 100	/* wait for an NF to stop feeding another */
+#define MGR_RX_WAIT_MS 20	/* ... to stop polling the ports (--nf-rx),
+				 * per try: it is tried again every tick */
+
+static void mgr_rx_update(struct mgr_ctx *ctx);
 
 static struct mgr_ctx *mgr_ipc_ctx; /* the IPC callback has no argument */
 
@@ -152,6 +156,36 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 		rte_pktmbuf_free_bulk(pkts, nfree);
 	rte_ring_dequeue_finish(src, held);
 	return nfree;
+}
+
+/* --nf-rx: give back the burst a dead NF had received from a port but not
+ * yet put in its own in_ring (see struct onvm_nf_held, rx_n). A death in
+ * the PMD's rx burst is counted: what the PMD had taken is not known.
+ * Called with reg_lock held, the NF dead. @return packets freed. */
+static unsigned int
+mgr_free_rx_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
+{
+	struct onvm_nf_held *h = &nf->held;
+	struct rte_ring *in = nf->in_ring;
+	unsigned int n = __atomic_load_n(&h->rx_n, __ATOMIC_ACQUIRE), passed;
+
+	if (__atomic_load_n(&h->rx_busy, __ATOMIC_ACQUIRE)) {
+		ctx->ctl_st.drop[MGR_DROP_NF_RX_LOST] += ONVM_BURST;
+		MGR_LOG(WARNING, "NF pid %d died inside a port rx burst: up to "
+			"%d packet(s) the PMD took are not reclaimed", nf->pid,
+			ONVM_BURST);
+		__atomic_store_n(&h->rx_busy, 0, __ATOMIC_RELEASE);
+	}
+	if (n == 0 || n > ONVM_BURST)
+		return 0;
+	/* It was its in_ring's producer: entries it reserved but did not
+	 * publish are not there. */
+	passed = RTE_MIN(in->prod.tail - h->rx_mark, n);
+	in->prod.head = in->prod.tail;
+	if (passed < n)
+		rte_pktmbuf_free_bulk(h->pkts + passed, n - passed);
+	__atomic_store_n(&h->rx_n, 0, __ATOMIC_RELEASE);
+	return n - passed;
 }
 
 /* An NF that deregisters at shutdown still runs its own EAL teardown; the
@@ -332,6 +366,137 @@ mgr_edges_update(struct mgr_ctx *ctx)
 			MGR_LOG(DEBUG, "slot %d feeds slot %u directly", want, i);
 		}
 	}
+	/* The ports' rx (--nf-rx) follows the chain and instances too. */
+	mgr_rx_update(ctx);
+}
+
+/* --nf-rx: the slot that should poll the ports: the one live instance of
+ * the default chain's first service, once it has opened every port
+ * (nf.rx_ready), while no flow rule needs the manager's classifier. Not
+ * when that service is elsewhere on the chain too (the NF before that
+ * place produces into its in_ring), nor when it scales (its load is read
+ * on its rx ring). Else -1: the manager polls. reg_lock held. */
+static int
+mgr_rx_want(struct mgr_ctx *ctx, const char **why)
+{
+	const struct onvm_shm *shm = ctx->shm;
+	const struct onvm_chain *c = onvm_chain_of(shm, shm->default_chain);
+	const struct onvm_service *s;
+	const struct onvm_nf_slot *nf;
+	uint16_t slot;
+	int i;
+
+	*why = "the manager is stopping";
+	if (!(shm->flags & ONVM_F_NF_RX) || c->len == 0 ||
+	    __atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) !=
+		    ONVM_MGR_RUNNING)
+		return -1;
+	*why = "a flow rule exists";
+	if (__atomic_load_n(&ctx->flow->nb_rules, __ATOMIC_SEQ_CST) != 0)
+		return -1;
+	*why = "the default chain's first service is on it twice";
+	for (i = 1; i < c->len; i++)
+		if (c->sid[i] == c->sid[0])
+			return -1;
+	s = &shm->svc[c->sid[0]];
+	*why = "the default chain's first service has no single instance";
+	if (s->n != 1)
+		return -1;
+	*why = "the default chain's first service scales";
+	if (mgr_scale_has_policy(ctx, c->sid[0]))
+		return -1;
+	slot = s->slot[0];
+	nf = &shm->nf[slot];
+	*why = "the first NF cannot poll the ports";
+	if (nf->state != ONVM_NF_RUNNING || nf->in_from != -1 ||
+	    ctx->edge_prev[slot] != -1 ||
+	    !__atomic_load_n(&nf->nf.rx_ready, __ATOMIC_ACQUIRE))
+		return -1;
+	return slot;
+}
+
+/* Has the NF the ports were handed to stopped polling them? Yes once it
+ * passed a quiescent point after rx_owner left it, or is gone. Waits a
+ * little for it. reg_lock held. */
+static int
+mgr_rx_given_back(struct mgr_ctx *ctx)
+{
+	const struct onvm_nf_slot *nf;
+	uint64_t deadline = onvm_now_ns() + MGR_RX_WAIT_MS * 1000000ULL;
+	struct timespec ts = { 0, 100000 };
+
+	if (ctx->rx_granted < 0)
+		return 1;
+	nf = &ctx->shm->nf[ctx->rx_granted];
+	if (!ctx->rx_qs_valid) {
+		ctx->rx_qs = __atomic_load_n(&nf->nf.qs, __ATOMIC_SEQ_CST);
+		ctx->rx_qs_valid = 1;
+		onvm_nf_wake_always((struct onvm_nf_slot *)nf);
+	}
+	for (;;) {
+		if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) ==
+			    ONVM_NF_FREE ||
+		    __atomic_load_n(&nf->nf.qs, __ATOMIC_ACQUIRE) !=
+			    ctx->rx_qs) {
+			ctx->rx_granted = -1;
+			ctx->rx_qs_valid = 0;
+			return 1;
+		}
+		if (onvm_now_ns() >= deadline)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Bring shm->rx_owner to what mgr_rx_want() calls for, always through
+ * ONVM_RX_NONE (see struct onvm_shm): to an NF once no data lcore polls,
+ * back once the NF has stopped. A step that must wait for the NF is done
+ * again on the next call (every control tick). reg_lock held. */
+static void
+mgr_rx_update(struct mgr_ctx *ctx)
+{
+	struct onvm_shm *shm = ctx->shm;
+	int16_t cur = __atomic_load_n(&shm->rx_owner, __ATOMIC_SEQ_CST);
+	const char *why;
+	int want = mgr_rx_want(ctx, &why);
+
+	if (cur == want || (cur == ONVM_RX_MGR && want < 0 &&
+			    ctx->rx_granted < 0))
+		return;
+	if (cur >= 0) {
+		__atomic_store_n(&shm->rx_owner, (int16_t)ONVM_RX_NONE,
+				 __ATOMIC_SEQ_CST);
+		cur = ONVM_RX_NONE;
+	} else if (cur == ONVM_RX_MGR) {
+		__atomic_store_n(&shm->rx_owner, (int16_t)ONVM_RX_NONE,
+				 __ATOMIC_SEQ_CST);
+		/* after this, no data lcore is inside an rx burst */
+		rte_rcu_qsbr_synchronize(ctx->qsbr, RTE_QSBR_THRID_INVALID);
+		cur = ONVM_RX_NONE;
+	}
+	if (!mgr_rx_given_back(ctx)) {
+		MGR_LOG(DEBUG, "--nf-rx: NF in slot %d still polls the ports",
+			ctx->rx_granted);
+		return;
+	}
+	if (want < 0) {
+		__atomic_store_n(&shm->rx_owner, (int16_t)ONVM_RX_MGR,
+				 __ATOMIC_SEQ_CST);
+		MGR_LOG(INFO, "--nf-rx: the manager polls the ports (%s)", why);
+		return;
+	}
+	ctx->rx_granted = (int16_t)want;
+	ctx->rx_qs_valid = 0;
+	__atomic_store_n(&shm->rx_owner, (int16_t)want, __ATOMIC_SEQ_CST);
+	/* A rule added meanwhile did not see the NF (mgr_rx_revoke). */
+	if (__atomic_load_n(&ctx->flow->nb_rules, __ATOMIC_SEQ_CST) != 0) {
+		__atomic_store_n(&shm->rx_owner, (int16_t)ONVM_RX_NONE,
+				 __ATOMIC_SEQ_CST);
+		return;
+	}
+	onvm_nf_wake_always(&shm->nf[want]);
+	MGR_LOG(INFO, "--nf-rx: NF %s (service %u, slot %d) polls the ports",
+		shm->nf[want].name, shm->nf[want].service_id, want);
 }
 
 /* Wait (a little) until nothing produces into @p slot's in_ring. */
@@ -386,6 +551,8 @@ mgr_nf_tx_retire(struct mgr_ctx *ctx, struct onvm_nf_slot *nf, uint16_t slot)
 	uint16_t p;
 
 	for (p = 0; p < ctx->nb_ports; p++) {
+		ctx->ctl_st.port_rx[p] += nf->nf.port_rx[p];
+		nf->nf.port_rx[p] = 0;
 		ctx->ctl_st.port_tx[p] += nf->nf.port_tx[p];
 		ctx->ctl_st.port_tx_full[p] += nf->nf.port_tx_full[p];
 		ctx->ctl_st.drop[MGR_DROP_TX_FULL] += nf->nf.port_tx_full[p];
@@ -451,6 +618,7 @@ mgr_nf_reclaim(struct mgr_ctx *ctx, uint16_t slot, const char *why)
 		return -ENOENT;
 	mgr_watch_forget(ctx, slot);
 	held = mgr_free_held(ctx, nf);
+	held += mgr_free_rx_held(ctx, nf);
 	mgr_nf_cache_reclaim(ctx, nf, slot);
 	mgr_edges_forget_producer(ctx, slot);
 	freed = mgr_free_mbufs(nf->rx_ring);
@@ -724,7 +892,10 @@ mgr_registry_init(struct mgr_ctx *ctx)
 	shm->ring_size = ctx->opts.ring_size;
 	shm->nb_ports = ctx->nb_ports;
 	shm->flags = (ctx->opts.nf_tx ? ONVM_F_NF_TX : 0) |
-		     (ctx->opts.shared_core ? ONVM_F_SHARED_CORE : 0);
+		     (ctx->opts.shared_core ? ONVM_F_SHARED_CORE : 0) |
+		     (ctx->opts.nf_rx ? ONVM_F_NF_RX : 0);
+	shm->rx_owner = ONVM_RX_MGR;
+	ctx->rx_granted = -1;
 	/* Every rx ring has the same capacity. */
 	if (onvm_bp_marks(rte_ring_get_capacity(shm->nf[0].rx_ring),
 			  ctx->opts.bp_high, ctx->opts.bp_low, &shm->bp_high,

@@ -313,9 +313,12 @@ mgr_lcore_main(void *arg)
 
 	while (!ctx->quit) {
 		/* Ports are polled only once the chain is up (or --no-wait),
-		 * and no more once the manager stops. */
+		 * no more once the manager stops, and not while an NF polls
+		 * them (--nf-rx). */
 		if (__atomic_load_n(&shm->mgr_state, __ATOMIC_ACQUIRE) ==
-		    ONVM_MGR_RUNNING)
+			    ONVM_MGR_RUNNING &&
+		    __atomic_load_n(&shm->rx_owner, __ATOMIC_ACQUIRE) ==
+			    ONVM_RX_MGR)
 			for (i = 0; i < lc->nb_rxq; i++)
 				mgr_rx_port(ctx, lc, lc->rxq_port[i],
 					    lc->rxq_id[i]);

@@ -221,6 +221,13 @@ mgr_scale_init(struct mgr_ctx *ctx)
 }
 
 int
+mgr_scale_has_policy(const struct mgr_ctx *ctx, uint16_t sid)
+{
+	return ctx->scale != NULL && sid < ONVM_MAX_SERVICES &&
+	       ctx->scale->svc[sid].on;
+}
+
+int
 mgr_scale_on_demand(const struct mgr_ctx *ctx, uint16_t sid)
 {
 	return ctx->scale != NULL && sid < ONVM_MAX_SERVICES &&

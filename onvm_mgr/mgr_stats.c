@@ -76,7 +76,8 @@ mgr_sum_counters(struct mgr_ctx *ctx, struct mgr_totals *t)
 		t->st.flow_hits += __atomic_load_n(&s->flow_hits,
 						   __ATOMIC_RELAXED);
 	}
-	/* --nf-tx: what NFs sent to ports themselves (a departed NF's
+	/* --nf-tx, --nf-rx: what NFs sent to and received from ports
+	 * themselves (a departed NF's
 	 * counts are in ctl_st already). */
 	for (i = 0; i < ctx->opts.max_nfs; i++) {
 		const struct onvm_nf_slot *nf = &ctx->shm->nf[i];
@@ -90,10 +91,24 @@ mgr_sum_counters(struct mgr_ctx *ctx, struct mgr_totals *t)
 					       __ATOMIC_RELAXED);
 			t->st.port_tx[j] += __atomic_load_n(&nf->nf.port_tx[j],
 							    __ATOMIC_RELAXED);
+			t->st.port_rx[j] += __atomic_load_n(&nf->nf.port_rx[j],
+							    __ATOMIC_RELAXED);
 			t->st.port_tx_full[j] += full;
 			t->st.drop[MGR_DROP_TX_FULL] += full;
 		}
 	}
+}
+
+/* What NF @p nf received from ports itself (--nf-rx). */
+static uint64_t
+mgr_nf_port_rx(const struct mgr_ctx *ctx, const struct onvm_nf_slot *nf)
+{
+	uint64_t n = 0;
+	uint16_t p;
+
+	for (p = 0; p < ctx->nb_ports; p++)
+		n += __atomic_load_n(&nf->nf.port_rx[p], __ATOMIC_RELAXED);
+	return n;
 }
 
 /* The control thread: keeps the last port stats for after the close. */
@@ -214,7 +229,9 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 	fprintf(f, "],\n  \"default_chain_id\": %u,\n  \"chains\": [",
 		onvm_default_chain_id(shm));
 	mgr_json_chains(ctx, f);
-	fprintf(f, "],\n  \"shared_core\": %s,\n  \"backpressure\": {\"high\": %u"
+	fprintf(f, "],\n  \"port_rx_by\": %d", __atomic_load_n(&shm->rx_owner,
+							      __ATOMIC_RELAXED));
+	fprintf(f, ",\n  \"shared_core\": %s,\n  \"backpressure\": {\"high\": %u"
 		", \"low\": %u, \"slots\": %" PRIu64 "}",
 		(shm->flags & ONVM_F_SHARED_CORE) ? "true" : "false",
 		shm->bp_high, shm->bp_low,
@@ -255,6 +272,7 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 			", \"ring_full\": %" PRIu64 ", \"rx_pps\": %.0f"
 			", \"rx_ring_used\": %u, \"in_ring_used\": %u"
 			", \"fed_by_slot\": %d, \"injected\": %" PRIu64
+			", \"port_rx\": %" PRIu64
 			", \"shared_core\": %s, \"sleeping\": %s"
 			", \"sleeps\": %" PRIu64 ", \"wakes\": %" PRIu64
 			", \"wake_late\": %" PRIu64
@@ -271,7 +289,8 @@ mgr_write_json(struct mgr_ctx *ctx, const struct mgr_totals *t, double secs,
 				mgr_rate(nf->nf.rx, prev.nf_rx[i], secs) : 0,
 			rte_ring_count(nf->rx_ring), rte_ring_count(nf->in_ring),
 			__atomic_load_n(&nf->in_from, __ATOMIC_RELAXED),
-			nf->nf.injected, nf->sleepy ? "true" : "false",
+			nf->nf.injected, mgr_nf_port_rx(ctx, nf),
+			nf->sleepy ? "true" : "false",
 			__atomic_load_n(&nf->sleeping, __ATOMIC_RELAXED) ?
 				"true" : "false",
 			__atomic_load_n(&nf->nf.sleeps, __ATOMIC_RELAXED),

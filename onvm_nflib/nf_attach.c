@@ -69,25 +69,41 @@ nf_hide_primary_vdevs(void)
 		       rte_strerror(rte_errno));
 }
 
-/* Drivers whose ports an NF can open in its own process and transmit on
- * (their secondary-process probe only attaches to the shared state). */
+/* Open the manager's port @p p in this process (the vdev bus was hidden
+ * at EAL start, see above). @return 0, or -1 if it cannot be used here:
+ * then the manager keeps doing @p what on it (said in the log). */
 static int
-nf_tx_driver_ok(const char *driver)
+nf_port_open(const struct onvm_port_info *pi, uint16_t p, const char *what)
 {
-	return strcmp(driver, "net_null") == 0 ||
-	       strcmp(driver, "net_ring") == 0;
+	uint16_t id;
+	int rc;
+
+	if (!onvm_port_driver_shared(pi->driver)) {
+		NF_LOG(INFO, "port %u (%s): %s ports are %s by the manager", p,
+		       pi->name, pi->driver, what);
+		return -1;
+	}
+	rc = rte_vdev_init(pi->name, NULL);
+	if ((rc < 0 && rc != -EEXIST) ||
+	    rte_eth_dev_get_port_by_name(pi->name, &id) != 0 || id != p) {
+		NF_LOG(WARNING, "port %u (%s): cannot open it here (%s); it is "
+		       "%s by the manager", p, pi->name,
+		       rc < 0 && rc != -EEXIST ? strerror(-rc) :
+		       "port id differs", what);
+		return -1;
+	}
+	return 0;
 }
 
-/* --nf-tx: open the manager's ports in this process (the vdev bus was
- * hidden at EAL start, see above) and take this slot's tx queue on each.
- * A port that cannot be used stays with the manager's tx path. */
+/* --nf-tx: take this slot's tx queue on each port we can open. A port
+ * that cannot be used stays with the manager's tx path. */
 static void
 nf_tx_setup(struct onvm_nf *nf)
 {
 	const struct onvm_shm *shm = nf->shm;
 	const struct onvm_port_info *pi;
-	uint16_t p, q, id;
-	int rc, n = 0;
+	uint16_t p, q;
+	int n = 0;
 
 	nf->nb_ports = shm->nb_ports;
 	for (p = 0; p < ONVM_MAX_PORTS; p++)
@@ -97,23 +113,11 @@ nf_tx_setup(struct onvm_nf *nf)
 	for (p = 0; p < shm->nb_ports && p < ONVM_MAX_PORTS; p++) {
 		pi = &shm->port[p];
 		q = (uint16_t)(pi->nf_txq_base + nf->slot_idx);
-		if (!nf_tx_driver_ok(pi->driver)) {
-			NF_LOG(INFO, "port %u (%s): %s ports are sent to by "
-			       "the manager", p, pi->name, pi->driver);
+		if (nf_port_open(pi, p, "sent to") < 0)
 			continue;
-		}
 		if (q >= pi->nb_txq) {
 			NF_LOG(INFO, "port %u (%s): no tx queue for slot %u; "
 			       "the manager sends", p, pi->name, nf->slot_idx);
-			continue;
-		}
-		rc = rte_vdev_init(pi->name, NULL);
-		if ((rc < 0 && rc != -EEXIST) ||
-		    rte_eth_dev_get_port_by_name(pi->name, &id) != 0 ||
-		    id != p) {
-			NF_LOG(WARNING, "port %u (%s): cannot open it here (%s); "
-			       "the manager sends", p, pi->name,
-			       rc < 0 ? strerror(-rc) : "port id differs");
 			continue;
 		}
 		nf->txq[p] = q;
@@ -122,6 +126,44 @@ nf_tx_setup(struct onvm_nf *nf)
 	nf->direct_tx = n > 0;
 	NF_LOG(INFO, "--nf-tx: this NF transmits itself on %d of %u port(s)",
 	       n, shm->nb_ports);
+}
+
+/* --nf-rx: open every port, so that the manager may hand us all their rx
+ * queues while we head the default chain (shm->rx_owner). All or none:
+ * one port we cannot open keeps them all with the manager. */
+static void
+nf_rx_setup(struct onvm_nf *nf)
+{
+	const struct onvm_shm *shm = nf->shm;
+	const struct onvm_port_info *pi;
+	uint16_t p, q;
+
+	nf->nb_rxq = 0;
+	nf->rx_next = 0;
+	if (!(shm->flags & ONVM_F_NF_RX))
+		return;
+	for (p = 0; p < shm->nb_ports && p < ONVM_MAX_PORTS; p++) {
+		pi = &shm->port[p];
+		if (nf_port_open(pi, p, "received from") < 0) {
+			nf->nb_rxq = 0;
+			return;
+		}
+		for (q = 0; q < pi->nb_rxq; q++) {
+			if (nf->nb_rxq == NF_MAX_RXQ) {
+				NF_LOG(WARNING, "--nf-rx: more than %d rx "
+				       "queues; the manager receives",
+				       NF_MAX_RXQ);
+				nf->nb_rxq = 0;
+				return;
+			}
+			nf->rxq_port[nf->nb_rxq] = p;
+			nf->rxq_id[nf->nb_rxq++] = q;
+		}
+	}
+	__atomic_store_n(&nf->slot->nf.rx_ready, 1, __ATOMIC_RELEASE);
+	NF_LOG(INFO, "--nf-rx: this NF can poll the %u rx queue(s) of %u "
+	       "port(s) itself while it heads the default chain", nf->nb_rxq,
+	       shm->nb_ports);
 }
 
 static int
@@ -339,6 +381,7 @@ onvm_nf_start(int *argc, char ***argv, const char *name)
 		goto fail;
 	}
 	nf_tx_setup(nf);
+	nf_rx_setup(nf);
 	/* Run without an lcore id: NFs on one CPU share the EAL's lcore id,
 	 * and may share the manager's; so the mempool use of the NF's code
 	 * (onvm_nf_pool()) goes past the per-lcore caches, never into one

@@ -21,6 +21,8 @@ extern int nf_logtype;
 #define NF_LOG(l, fmt, ...) \
 	rte_log(RTE_LOG_##l, nf_logtype, "nf: " fmt "\n", ##__VA_ARGS__)
 
+#define NF_MAX_RXQ 64	/* (port, queue) pairs an NF polls (--nf-rx) */
+
 /* Why the run loop ended. */
 enum nf_exit {
 	NF_EXIT_NONE = 0,
@@ -62,6 +64,13 @@ struct onvm_nf {
 	int direct_tx;
 	uint16_t nb_ports;
 	uint16_t txq[ONVM_MAX_PORTS];
+
+	/* --nf-rx: the (port, queue) pairs we poll while shm->rx_owner is
+	 * our slot, in turn */
+	uint16_t nb_rxq;
+	uint16_t rx_next;
+	uint16_t rxq_port[NF_MAX_RXQ];
+	uint16_t rxq_id[NF_MAX_RXQ];
 
 	/* the next NF, found not to consume for stuck_cycles: through the
 	 * manager until its qs moves again */

@@ -105,6 +105,8 @@ nf_sleep(struct onvm_nf *nf)
 	__atomic_store_n(&s->sleeping, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!rte_ring_empty(nf->rx) || !rte_ring_empty(nf->in) || nf->stop ||
+	    __atomic_load_n(&nf->shm->rx_owner, __ATOMIC_RELAXED) ==
+		    (int16_t)nf->slot_idx ||
 	    __atomic_load_n(&s->stop_req, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(&nf->shm->mgr_state, __ATOMIC_ACQUIRE) ==
 		    ONVM_MGR_STOPPING) {
@@ -413,8 +415,83 @@ nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	return nf_send(nf, src, pkts, n);
 }
 
+/* --nf-rx: do we poll the ports now? The manager takes them back by
+ * setting rx_owner, then waits for our qs to move: qs was bumped before
+ * this burst (nf_quiescent), and the fence orders that store before the
+ * load that lets us poll (rx_owner and qs are a Dekker pair). While any NF
+ * is in backpressure we leave packets in the port's queue: that is where
+ * an overloaded chain should refuse them. */
+static inline int
+nf_rx_mine(struct onvm_nf *nf)
+{
+	const struct onvm_shm *shm = nf->shm;
+
+	if (likely(__atomic_load_n(&shm->rx_owner, __ATOMIC_RELAXED) !=
+		   (int16_t)nf->slot_idx))
+		return 0;
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&shm->rx_owner, __ATOMIC_RELAXED) ==
+		       (int16_t)nf->slot_idx &&
+	       __atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED) == 0;
+}
+
+/* --nf-rx: one burst from the next of our (port, queue) pairs into our
+ * in_ring (empty: it was looked at first), as the manager would have
+ * sent it: at position 0 of the default chain (we head it, and no flow
+ * rule exists while we poll). The PMD refills from our own mempool cache
+ * (its lcore id, as for transmits). The crash record: struct
+ * onvm_nf_held, rx_busy and rx_n. @return packets received. */
+static inline uint16_t
+nf_rx_port(struct onvm_nf *nf)
+{
+	struct onvm_nf_counters *c = &nf->slot->nf;
+	struct onvm_nf_held *h = &nf->slot->held;
+	struct onvm_pkt_meta want, *m;
+	uint16_t i, n, port, q, def;
+
+	i = nf->rx_next;
+	port = nf->rxq_port[i];
+	q = nf->rxq_id[i];
+	nf->rx_next = i + 1 == nf->nb_rxq ? 0 : i + 1;
+
+	h->rx_mark = nf->in->prod.tail;
+	__atomic_store_n(&h->rx_busy, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->cache_busy, 1, __ATOMIC_RELEASE);
+	rte_compiler_barrier();
+	RTE_PER_LCORE(_lcore_id) = nf->cache_lcore;
+	n = rte_eth_rx_burst(port, q, h->pkts, ONVM_BURST);
+	RTE_PER_LCORE(_lcore_id) = LCORE_ID_ANY;
+	rte_compiler_barrier();
+	__atomic_store_n(&h->rx_n, n, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->cache_busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->rx_busy, 0, __ATOMIC_RELEASE);
+	if (n == 0)
+		return 0;
+	memset(&want, 0, sizeof(want));
+	want.action = ONVM_ACT_NEXT;
+	def = onvm_default_chain_id(nf->shm);
+	want.chain_id = def;
+	for (i = 0; i < n; i++) {
+		/* As in the manager: a recycled mbuf's metadata is often
+		 * already right, then it is only read. */
+		m = onvm_pkt_meta(h->pkts[i]);
+		if (memcmp(m, &want, sizeof(want)) != 0)
+			*m = want;
+		h->pkts[i]->port = port;
+	}
+	__atomic_store_n(&c->port_rx[port], c->port_rx[port] + n,
+			 __ATOMIC_RELAXED);
+	/* Room for a burst: the ring was empty, and we are its producer now
+	 * (the manager gives in_ring no other while we poll). */
+	n = (uint16_t)rte_ring_sp_enqueue_burst(nf->in, (void **)h->pkts, n,
+						NULL);
+	__atomic_store_n(&h->rx_n, 0, __ATOMIC_RELEASE);
+	return n;
+}
+
 /* Peek a burst: from the in_ring (the NF before us) first, so packets
- * already processed upstream leave the chain first; else the rx ring. */
+ * already processed upstream leave the chain first; else the rx ring;
+ * else, with --nf-rx while we hold them, a port. */
 static inline uint16_t
 nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 {
@@ -431,7 +508,12 @@ nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 	n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts, ONVM_BURST,
 					 &left);
 	nf_bp_check(nf, left);
-	return n;
+	if (n != 0 || nf->nb_rxq == 0 || !nf_rx_mine(nf) ||
+	    nf_rx_port(nf) == 0)
+		return n;
+	*src = nf->in;
+	return (uint16_t)rte_ring_dequeue_burst_start(nf->in, (void **)pkts,
+						      ONVM_BURST, NULL);
 }
 
 /* Between bursts: this NF holds no routing decision (see in_from). */

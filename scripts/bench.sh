@@ -71,6 +71,7 @@ FWD_CPU=1	# forwarding lcores, PMD threads, NFs (and pktgen)
 VARIANTS=(
 	"ours||"
 	"ours-nf-tx|--nf-tx|"
+	"ours-nf-rx|--nf-rx --nf-tx|"
 )
 CHAINS=(1 2 3 4)
 LAT_CHAINS=(1 3)

@@ -39,7 +39,7 @@
 
 #define ONVM_MZ_SHM "onvm_shm"
 #define ONVM_SHM_MAGIC 0x6f6e766dU /* "onvm" */
-#define ONVM_SHM_VERSION 8
+#define ONVM_SHM_VERSION 9
 
 /* The lcore id under which the NF in slot @p s uses its mempool cache, only
  * while it transmits (--nf-tx; see struct onvm_nf_held, cache_busy). The
@@ -53,6 +53,22 @@ _Static_assert(RTE_MAX_LCORE >= 2 * ONVM_MAX_NFS,
 /* shm->flags */
 #define ONVM_F_NF_TX 0x1u	/* NFs transmit to ports themselves (--nf-tx) */
 #define ONVM_F_SHARED_CORE 0x2u	/* every NF sleeps when idle (--shared-core) */
+#define ONVM_F_NF_RX 0x4u	/* the first NF may poll the ports (--nf-rx) */
+
+/* shm->rx_owner: who polls the ports' rx queues (--nf-rx). A slot number
+ * (>= 0) is the NF that does. */
+#define ONVM_RX_MGR (-1)	/* the manager's data lcores */
+#define ONVM_RX_NONE (-2)	/* nobody, while it changes hands */
+
+/* Drivers whose ports an NF can open in its own process, to transmit
+ * (--nf-tx) or receive (--nf-rx): their secondary-process probe only
+ * attaches to the shared state. */
+static inline int
+onvm_port_driver_shared(const char *driver)
+{
+	return __builtin_strcmp(driver, "net_null") == 0 ||
+	       __builtin_strcmp(driver, "net_ring") == 0;
+}
 
 enum onvm_mgr_state {
 	ONVM_MGR_STARTING = 0,	/* tables up, ports not yet polled */
@@ -90,6 +106,9 @@ struct onvm_nf_counters {
 	uint64_t wake_cycles_max;
 	uint64_t wake_hist[ONVM_WAKE_HIST];	/* by latency: [0] < 1 us,
 				 * [i] < 2^i us, the last: the rest */
+	uint64_t rx_ready;	/* --nf-rx: the NF opened every port and can
+				 * poll them when the manager hands them over */
+	uint64_t port_rx[ONVM_MAX_PORTS];	/* received by the NF itself */
 	uint64_t port_tx[ONVM_MAX_PORTS];	/* sent by the NF itself */
 	uint64_t port_tx_full[ONVM_MAX_PORTS];	/* ... refused by the port */
 } __rte_cache_aligned;
@@ -119,7 +138,14 @@ struct onvm_nf_counters {
  * id ONVM_NF_CACHE_LCORE(slot)), with `cache_busy` set. After a death the
  * manager flushes that cache to the pool, unless cache_busy was set: then
  * the cache may be half-written, and its mbufs are counted lost instead of
- * risking a double free. */
+ * risking a double free.
+ *
+ * With --nf-rx the NF also receives from the ports, into pkts[] (free
+ * between bursts), with `rx_busy` (and cache_busy) set while the PMD runs:
+ * a death there loses what the PMD had taken, at most a burst, counted
+ * nf_rx_lost. Then rx_n is the burst's size until it is in the in_ring
+ * (published: in_ring prod.tail - rx_mark), where it starts like any
+ * other burst. */
 struct onvm_nf_held {
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
@@ -128,6 +154,10 @@ struct onvm_nf_held {
 	uint32_t split;			/* pkts[] describes the held burst */
 	uint32_t port_sent;		/* pkts[n_mgr, n) handed to ports */
 	uint32_t cache_busy;		/* in a mempool op on the NF's cache */
+	uint32_t rx_busy;		/* in a port's rx burst (--nf-rx) */
+	uint32_t rx_mark;		/* in_ring prod.tail before rx_n */
+	uint16_t rx_n;			/* pkts[0, rx_n) received, on the way
+					 * to the in_ring */
 	uint16_t d_slot;
 	uint16_t n_dir;
 	uint16_t n_mgr;
@@ -139,6 +169,7 @@ struct onvm_nf_held {
 struct onvm_port_info {
 	char name[ONVM_PORT_NAME_LEN];	/* ethdev name, e.g. net_null0 */
 	char driver[ONVM_PORT_NAME_LEN];
+	uint16_t nb_rxq;		/* rx queues configured */
 	uint16_t nb_txq;		/* tx queues configured */
 	uint16_t nf_txq_base;		/* slot s transmits on base + s */
 };
@@ -198,6 +229,14 @@ struct onvm_shm {
 	uint32_t bp_high;
 	uint32_t bp_low;
 	uint64_t bp_mask;
+	/* --nf-rx: ONVM_RX_MGR, ONVM_RX_NONE or the slot of the NF that polls
+	 * every rx queue of every port. Data lcores poll only while it is
+	 * ONVM_RX_MGR; the manager's control path changes it (under its
+	 * registry lock), always through ONVM_RX_NONE: to an NF only after
+	 * every data lcore has passed a quiescent point, back to the manager
+	 * only after the NF has (its nf.qs moved, read after a fence, see
+	 * nf_loop.c) or died. */
+	int16_t rx_owner;
 	struct onvm_port_info port[ONVM_MAX_PORTS];
 	char pool_ops[RTE_MEMPOOL_OPS_NAMESIZE];
 	char pool_name[RTE_MAX_NUMA_NODES][RTE_MEMPOOL_NAMESIZE];

@@ -137,6 +137,7 @@ all_keys(void **state)
 		  "  stats_json: /tmp/s.json\n"
 		  "  restart: 3/10.5\n"
 		  "  nf_tx: yes\n"
+		  "  nf_rx: yes\n"
 		  "  quiet: false\n"
 		  "  no_wait: On\n"
 		  "  shared_core: true\n"
@@ -165,6 +166,7 @@ all_keys(void **state)
 	assert_int_equal(conf.mgr.port_pci[2], 1);
 	assert_true(conf.mgr.stats_interval == 0.5);
 	assert_int_equal(conf.mgr.nf_tx, 1);
+	assert_int_equal(conf.mgr.nf_rx, 1);
 	assert_int_equal(conf.mgr.quiet, 0);
 	assert_int_equal(conf.mgr.no_wait, 1);
 	assert_int_equal(conf.mgr.shared_core, 1);

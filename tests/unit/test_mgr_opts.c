@@ -222,9 +222,14 @@ flags(void **state)
 	assert_int_equal(o.no_wait, 1);
 	assert_int_equal(o.quiet, 1);
 	assert_int_equal(o.nf_tx, 0);
+	assert_int_equal(o.nf_rx, 0);
 	assert_int_equal(parse(ARGV("--chain", "1", "--nf-tx")), 0);
 	assert_int_equal(o.nf_tx, 1);
+	assert_int_equal(o.nf_rx, 0);
 	assert_int_equal(o.no_wait, 0);
+	assert_int_equal(parse(ARGV("--chain", "1", "--nf-rx")), 0);
+	assert_int_equal(o.nf_rx, 1);
+	assert_int_equal(o.nf_tx, 0);
 }
 
 static void

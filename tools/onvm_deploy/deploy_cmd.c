@@ -160,6 +160,8 @@ deploy_mgr_argv(const struct deploy_conf *c, const char *stats_json,
 	}
 	if (m->nf_tx)
 		vpush(&v, "--nf-tx");
+	if (m->nf_rx)
+		vpush(&v, "--nf-rx");
 	if (m->quiet)
 		vpush(&v, "--quiet");
 	if (m->no_wait)

@@ -551,7 +551,7 @@ get_chain(struct pc *p, const struct dy_node *n, const char *path,
 
 static const char *const mgr_keys[] = { "exec", "file_prefix", "lcores",
 	"ports", "chain", "stats_interval", "stats_json", "restart", "nf_tx",
-	"quiet", "no_wait", "shared_core", "eal", "args", NULL };
+	"nf_rx", "quiet", "no_wait", "shared_core", "eal", "args", NULL };
 
 static const struct forbid mgr_eal_forbid[] = {
 	{ "-l", 1, "use manager.lcores" },
@@ -569,6 +569,7 @@ static const struct forbid mgr_args_forbid[] = {
 	{ "--stats-interval", 0, "use manager.stats_interval" },
 	{ "--restart", 0, "use manager.restart" },
 	{ "--nf-tx", 0, "use manager.nf_tx" },
+	{ "--nf-rx", 0, "use manager.nf_rx" },
 	{ "--quiet", 0, "use manager.quiet" },
 	{ "--no-wait", 0, "use manager.no_wait" },
 	{ "--shared-core", 0, "use manager.shared_core" },
@@ -773,6 +774,9 @@ parse_manager(struct pc *p, const struct dy_node *m_node)
 	}
 	if ((n = dy_get(m_node, "nf_tx")) != NULL &&
 	    (rc = get_bool(p, n, "manager.nf_tx", &m->nf_tx)) < 0)
+		return rc;
+	if ((n = dy_get(m_node, "nf_rx")) != NULL &&
+	    (rc = get_bool(p, n, "manager.nf_rx", &m->nf_rx)) < 0)
 		return rc;
 	if ((n = dy_get(m_node, "quiet")) != NULL &&
 	    (rc = get_bool(p, n, "manager.quiet", &m->quiet)) < 0)

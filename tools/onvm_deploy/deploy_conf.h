@@ -68,7 +68,7 @@ struct deploy_mgr {
 	int has_stats_interval;
 	char *stats_json;		/* NULL: onvm-deploy picks one */
 	char *restart;			/* "N/SEC", or NULL */
-	int nf_tx, quiet, no_wait;
+	int nf_tx, nf_rx, quiet, no_wait;
 	int shared_core;		/* every NF sleeps when idle */
 	struct deploy_list eal;		/* more EAL options */
 	struct deploy_list args;	/* more manager options */
