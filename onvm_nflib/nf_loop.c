@@ -242,6 +242,26 @@ nf_send_mgr(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 	return 0;
 }
 
+_Static_assert(sizeof(struct onvm_pkt_meta) == sizeof(uint64_t),
+	       "the metadata is compared as one word");
+
+/* Does every packet of the burst carry the same metadata and input port
+ * (so the same next hop)? The usual case: one rx burst, one verdict. */
+static inline int
+nf_uniform(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t m0, m;
+	uint16_t i, p0 = pkts[0]->port;
+
+	memcpy(&m0, onvm_pkt_meta(pkts[0]), sizeof(m0));
+	for (i = 1; i < n; i++) {
+		memcpy(&m, onvm_pkt_meta(pkts[i]), sizeof(m));
+		if (m != m0 || pkts[i]->port != p0)
+			return 0;
+	}
+	return 1;
+}
+
 /* Pass a burst on, finish its dequeue from @p src, count it. Each packet
  * goes (1) straight to the next NF's in_ring if the manager made us its
  * producer, (2) with --nf-tx, to a port we opened, or (3) back to the
@@ -262,7 +282,44 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 	int d_slot = -1;
 	unsigned int done;
 	uint32_t ports = 0;
+	uint16_t uni_port = NF_NO_TXQ;
 	uint8_t pos;
+
+	/* One verdict for the whole burst: route it once, no sorting. */
+	if (nf_uniform(pkts, n)) {
+		meta = onvm_pkt_meta(pkts[0]);
+		dest = meta->dest;
+		pos = meta->chain_pos;
+		switch (meta->action == ONVM_ACT_DROP ? ONVM_HOP_DROP :
+			onvm_route(onvm_chain_of(nf->shm, meta->chain_id),
+				   meta->action, &dest, &pos, pkts[0]->port,
+				   nf->nb_ports)) {
+		case ONVM_HOP_PORT:
+			if (nf->txq[dest] == NF_NO_TXQ)
+				return nf_send_mgr(nf, src, pkts, n, 0);
+			uni_port = dest;
+			n_out = n;
+			break;
+		case ONVM_HOP_SERVICE:
+			d_slot = nf_edge(nf, dest);
+			if (d_slot < 0)
+				return nf_send_mgr(nf, src, pkts, n, 0);
+			d_sid = dest;
+			for (i = 0; i < n; i++) {
+				meta = onvm_pkt_meta(pkts[i]);
+				meta->action = ONVM_ACT_NEXT;
+				meta->chain_pos = pos;
+			}
+			n_dir = n;
+			break;
+		case ONVM_HOP_DROP:
+			return nf_send_mgr(nf, src, pkts, n, n);
+		default:
+			return nf_send_mgr(nf, src, pkts, n, 0);
+		}
+		rte_memcpy(h->pkts, pkts, n * sizeof(h->pkts[0]));
+		goto record;
+	}
 
 	for (i = 0; i < n; i++) {
 		meta = onvm_pkt_meta(pkts[i]);
@@ -317,6 +374,7 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 				h->pkts[j++] = out[i];
 			}
 	}
+record:
 	h->n = n;
 	h->n_dir = n_dir;
 	h->n_mgr = n_dir + n_mgr;
@@ -362,9 +420,15 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		rte_compiler_barrier();
 		RTE_PER_LCORE(_lcore_id) = nf->cache_lcore;
 		for (j = h->n_mgr; j < n; j += nb) {
-			p = gport[j];
-			for (nb = 1; j + nb < n && gport[j + nb] == p; nb++)
-				;
+			if (uni_port != NF_NO_TXQ) {
+				p = uni_port;
+				nb = n - j;
+			} else {
+				p = gport[j];
+				for (nb = 1; j + nb < n && gport[j + nb] == p;
+				     nb++)
+					;
+			}
 			sent = rte_eth_tx_burst(p, nf->txq[p], h->pkts + j, nb);
 			__atomic_store_n(&c->port_tx[p], c->port_tx[p] + sent,
 					 __ATOMIC_RELAXED);
