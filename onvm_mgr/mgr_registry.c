@@ -105,11 +105,19 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	slots = (struct rte_mbuf **)&src[1];
 	tail = src->cons.tail;
 	held = src->cons.head - tail;
+	if (held == 0 && !__atomic_load_n(&h->rx_marked, __ATOMIC_ACQUIRE)) {
+		/* --nf-rx: a burst straight from a port, in the record */
+		held = __atomic_load_n(&h->rx_n, __ATOMIC_ACQUIRE);
+		src = NULL;
+		slots = (struct rte_mbuf **)(uintptr_t)h->pkts;
+		tail = 0;
+	}
 	if (held == 0)
 		return 0;
 	if (held > ONVM_BURST) {
 		MGR_LOG(ERR, "NF slot of pid %d: ring %s state not understood "
-			"(%u held); not freeing", nf->pid, src->name, held);
+			"(%u held); not freeing", nf->pid,
+			src != NULL ? src->name : "(port burst)", held);
 		return 0;
 	}
 	/* A split burst: the NF's own list, once it is complete. */
@@ -137,7 +145,7 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 		passed = RTE_MIN(nf->tx_ring->prod.tail - h->tx_mark,
 				 n_mgr - n_dir);
 	for (i = n_dir + passed; i < n_mgr; i++)
-		pkts[nfree++] = split ? h->pkts[i] :
+		pkts[nfree++] = split ? h->pkts[i] : src == NULL ? slots[i] :
 				slots[(tail + i) & src->mask];
 	/* To ports (--nf-tx). */
 	if (split && held > n_mgr) {
@@ -154,14 +162,18 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	}
 	if (nfree)
 		rte_pktmbuf_free_bulk(pkts, nfree);
-	rte_ring_dequeue_finish(src, held);
+	if (src != NULL)
+		rte_ring_dequeue_finish(src, held);
+	else
+		__atomic_store_n(&nf->held.rx_n, 0, __ATOMIC_RELEASE);
 	return nfree;
 }
 
-/* --nf-rx: give back the burst a dead NF had received from a port but not
- * yet put in its own in_ring (see struct onvm_nf_held, rx_n). A death in
- * the PMD's rx burst is counted: what the PMD had taken is not known.
- * Called with reg_lock held, the NF dead. @return packets freed. */
+/* --nf-rx: give back the burst a dead NF had received from a port and was
+ * putting in its own in_ring (see struct onvm_nf_held, rx_marked; a burst
+ * it held otherwise is mgr_free_held()'s). A death in the PMD's rx burst
+ * is counted: what the PMD had taken is not known. Called with reg_lock
+ * held, the NF dead. @return packets freed. */
 static unsigned int
 mgr_free_rx_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 {
@@ -176,7 +188,8 @@ mgr_free_rx_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 			ONVM_BURST);
 		__atomic_store_n(&h->rx_busy, 0, __ATOMIC_RELEASE);
 	}
-	if (n == 0 || n > ONVM_BURST)
+	if (n == 0 || n > ONVM_BURST ||
+	    !__atomic_load_n(&h->rx_marked, __ATOMIC_ACQUIRE))
 		return 0;
 	/* It was its in_ring's producer: entries it reserved but did not
 	 * publish are not there. */
@@ -185,6 +198,7 @@ mgr_free_rx_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	if (passed < n)
 		rte_pktmbuf_free_bulk(h->pkts + passed, n - passed);
 	__atomic_store_n(&h->rx_n, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->rx_marked, 0, __ATOMIC_RELEASE);
 	return n - passed;
 }
 

@@ -224,6 +224,37 @@ nf_count(struct onvm_nf *nf, uint16_t n, uint16_t drops)
 		__atomic_store_n(&c->first_pkt_ns, onvm_now_ns(), __ATOMIC_RELEASE);
 }
 
+/* The burst has been passed on: it leaves its source, the ring it was
+ * peeked from, or, straight from a port (@p src NULL), the crash record. */
+static inline void
+nf_finish(struct onvm_nf *nf, struct rte_ring *src, uint16_t n)
+{
+	if (src != NULL)
+		rte_ring_dequeue_finish(src, n);
+	else
+		__atomic_store_n(&nf->slot->held.rx_n, 0, __ATOMIC_RELEASE);
+}
+
+/* A burst straight from a port that needs the per-packet split: through
+ * our in_ring first (empty: we received only because it was), so that
+ * the split can use the crash record's list. @return the ring. */
+static __rte_noinline struct rte_ring *
+nf_rx_to_ring(struct onvm_nf *nf, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct onvm_nf_held *h = &nf->slot->held;
+	struct rte_mbuf *same[ONVM_BURST];
+
+	h->rx_mark = nf->in->prod.tail;
+	__atomic_store_n(&h->rx_marked, 1, __ATOMIC_RELEASE);
+	rte_ring_sp_enqueue_burst(nf->in, (void **)pkts, n, NULL);
+	__atomic_store_n(&h->rx_n, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&h->rx_marked, 0, __ATOMIC_RELEASE);
+	/* the same packets, in order: @p pkts (the record) stays valid
+	 * until the split rewrites the record, after reading it */
+	rte_ring_dequeue_burst_start(nf->in, (void **)same, n, NULL);
+	return nf->in;
+}
+
 /* The whole burst back to the manager, in order; the crash record is the
  * input ring itself plus tx_mark (see struct onvm_nf_held). */
 static inline int
@@ -236,7 +267,7 @@ nf_send_mgr(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 	__atomic_store_n(&h->tx_marked, 1, __ATOMIC_RELEASE);
 	if (unlikely(nf_enqueue_all(nf, nf->tx, pkts, n, NULL, 0) < n))
 		return -ENOTCONN;
-	rte_ring_dequeue_finish(src, n);
+	nf_finish(nf, src, n);
 	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
 	nf_count(nf, n, drops);
 	return 0;
@@ -317,10 +348,14 @@ nf_send(struct onvm_nf *nf, struct rte_ring *src, struct rte_mbuf **pkts,
 		default:
 			return nf_send_mgr(nf, src, pkts, n, 0);
 		}
-		rte_memcpy(h->pkts, pkts, n * sizeof(h->pkts[0]));
+		/* from a port, h->pkts holds the burst already */
+		if (src != NULL)
+			rte_memcpy(h->pkts, pkts, n * sizeof(h->pkts[0]));
 		goto record;
 	}
 
+	if (src == NULL)
+		src = nf_rx_to_ring(nf, pkts, n);
 	for (i = 0; i < n; i++) {
 		meta = onvm_pkt_meta(pkts[i]);
 		dest = meta->dest;
@@ -445,7 +480,7 @@ record:
 		__atomic_store_n(&h->cache_busy, 0, __ATOMIC_RELEASE);
 	}
 	/* Passed on: only now do the packets leave the input ring. */
-	rte_ring_dequeue_finish(src, n);
+	nf_finish(nf, src, n);
 	__atomic_store_n(&h->split, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&h->d_marked, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&h->tx_marked, 0, __ATOMIC_RELEASE);
@@ -463,6 +498,8 @@ nf_process(struct onvm_nf *nf, onvm_burst_handler_t burst,
 	struct onvm_nf_counters *c = &nf->slot->nf;
 	uint16_t i;
 
+	if (src == NULL)	/* straight from a port: in the crash record */
+		pkts = nf->slot->held.pkts;
 	__atomic_store_n(&c->rx, c->rx + n, __ATOMIC_RELAXED);
 	if (burst != NULL) {
 		burst(nf, pkts, n);
@@ -499,12 +536,11 @@ nf_rx_mine(struct onvm_nf *nf)
 	       __atomic_load_n(&shm->bp_mask, __ATOMIC_RELAXED) == 0;
 }
 
-/* --nf-rx: one burst from the next of our (port, queue) pairs into our
- * in_ring (empty: it was looked at first), as the manager would have
- * sent it: at position 0 of the default chain (we head it, and no flow
- * rule exists while we poll). The PMD refills from our own mempool cache
- * (its lcore id, as for transmits). The crash record: struct
- * onvm_nf_held, rx_busy and rx_n. @return packets received. */
+/* --nf-rx: one burst from the next of our (port, queue) pairs, into the
+ * crash record (held.pkts, rx_n), where it is processed, as the manager
+ * would have sent it: at position 0 of the default chain (we head it, and
+ * no flow rule exists while we poll). The PMD refills from our own mempool cache
+ * (its lcore id, as for transmits). @return packets received. */
 static inline uint16_t
 nf_rx_port(struct onvm_nf *nf)
 {
@@ -518,7 +554,6 @@ nf_rx_port(struct onvm_nf *nf)
 	q = nf->rxq_id[i];
 	nf->rx_next = i + 1 == nf->nb_rxq ? 0 : i + 1;
 
-	h->rx_mark = nf->in->prod.tail;
 	__atomic_store_n(&h->rx_busy, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&h->cache_busy, 1, __ATOMIC_RELEASE);
 	rte_compiler_barrier();
@@ -545,17 +580,13 @@ nf_rx_port(struct onvm_nf *nf)
 	}
 	__atomic_store_n(&c->port_rx[port], c->port_rx[port] + n,
 			 __ATOMIC_RELAXED);
-	/* Room for a burst: the ring was empty, and we are its producer now
-	 * (the manager gives in_ring no other while we poll). */
-	n = (uint16_t)rte_ring_sp_enqueue_burst(nf->in, (void **)h->pkts, n,
-						NULL);
-	__atomic_store_n(&h->rx_n, 0, __ATOMIC_RELEASE);
 	return n;
 }
 
 /* Peek a burst: from the in_ring (the NF before us) first, so packets
  * already processed upstream leave the chain first; else the rx ring;
- * else, with --nf-rx while we hold them, a port. */
+ * else, with --nf-rx while we hold them, a port (*src NULL: the burst is
+ * in the crash record, see struct onvm_nf_held). */
 static inline uint16_t
 nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 {
@@ -572,12 +603,15 @@ nf_peek(struct onvm_nf *nf, struct rte_mbuf **pkts, struct rte_ring **src)
 	n = rte_ring_dequeue_burst_start(nf->rx, (void **)pkts, ONVM_BURST,
 					 &left);
 	nf_bp_check(nf, left);
-	if (n != 0 || nf->nb_rxq == 0 || !nf_rx_mine(nf) ||
-	    nf_rx_port(nf) == 0)
+	if (n != 0 || nf->nb_rxq == 0 || !nf_rx_mine(nf))
 		return n;
-	*src = nf->in;
-	return (uint16_t)rte_ring_dequeue_burst_start(nf->in, (void **)pkts,
-						      ONVM_BURST, NULL);
+	/* Our in_ring is empty: a burst that must be split can go there, and
+	 * we are its only producer (the manager gives it no other while we
+	 * poll). */
+	n = nf_rx_port(nf);
+	if (n != 0)
+		*src = NULL;
+	return n;
 }
 
 /* Between bursts: this NF holds no routing decision (see in_from). */

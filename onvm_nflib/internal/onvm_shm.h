@@ -143,9 +143,11 @@ struct onvm_nf_counters {
  * With --nf-rx the NF also receives from the ports, into pkts[] (free
  * between bursts), with `rx_busy` (and cache_busy) set while the PMD runs:
  * a death there loses what the PMD had taken, at most a burst, counted
- * nf_rx_lost. Then rx_n is the burst's size until it is in the in_ring
- * (published: in_ring prod.tail - rx_mark), where it starts like any
- * other burst. */
+ * nf_rx_lost. Then pkts[0, rx_n) is the burst the NF holds, in place of
+ * a ring's peeked entries, until it is passed on: the records above apply
+ * to it (held = rx_n). A burst that must be split per packet goes through
+ * the in_ring first (rx_marked: published = in_ring prod.tail - rx_mark),
+ * and from there like any other. */
 struct onvm_nf_held {
 	uint32_t tx_mark;		/* tx ring prod.tail before handing back */
 	uint32_t tx_marked;		/* tx_mark is valid for this burst */
@@ -155,9 +157,9 @@ struct onvm_nf_held {
 	uint32_t port_sent;		/* pkts[n_mgr, n) handed to ports */
 	uint32_t cache_busy;		/* in a mempool op on the NF's cache */
 	uint32_t rx_busy;		/* in a port's rx burst (--nf-rx) */
-	uint32_t rx_mark;		/* in_ring prod.tail before rx_n */
-	uint16_t rx_n;			/* pkts[0, rx_n) received, on the way
-					 * to the in_ring */
+	uint32_t rx_mark;		/* in_ring prod.tail before, if */
+	uint32_t rx_marked;		/* ... pkts[0, rx_n) go to the in_ring */
+	uint16_t rx_n;			/* pkts[0, rx_n) received, held */
 	uint16_t d_slot;
 	uint16_t n_dir;
 	uint16_t n_mgr;

@@ -22,10 +22,15 @@ t_setup
 KILLS=10 # then one more, not replaced
 J=$T_WORK/stats.json
 RX=()
-[ "${ONVM_KILL_NF_RX:-0}" = 1 ] && RX=(--nf-rx)
+NFARGS=()
+if [ "${ONVM_KILL_NF_RX:-0}" = 1 ]; then
+	RX=(--nf-rx)
+	# every 3rd packet dropped: bursts that are split per packet too
+	NFARGS=(--drop-every 3)
+fi
 start_mgr mgr "$J" --vdev=net_null0 --vdev=net_null1 -- --chain 1 --nf-tx "${RX[@]}"
 wait_json "$J"
-start_nf victim0 "$SFWD" -l 1 -- -r 1
+start_nf victim0 "$SFWD" -l 1 -- -r 1 "${NFARGS[@]}"
 wait_mgr_polling mgr
 wait_for 30 json_true "$J" 'len(j["nfs"]) == 1 and j["nfs"][0]["rx"] > 0' ||
 	fail "traffic does not flow through the NF: $(json_get "$J" 'j["nfs"]')"
@@ -40,7 +45,7 @@ fi
 
 for k in $(seq 1 $KILLS); do
 	kill_busy_nf "$J" "victim$((k - 1))" 1
-	start_nf "victim$k" "$SFWD" -l 1 -- -r 1
+	start_nf "victim$k" "$SFWD" -l 1 -- -r 1 "${NFARGS[@]}"
 done
 ok "$KILLS SIGKILLs of the transmitting NF, each seen in nf_deaths"
 

@@ -14,8 +14,10 @@
 #  4. SIGKILL of the polling NF: the manager polls again; a new NF 1 gets
 #     them; after the stop every process exited cleanly and the mbufs in
 #     use are no more than the deaths counted as lost;
-#  5. --nf-rx without --nf-tx, with --shared-core: NF 1 polls, hands its
-#     packets back to the manager, which transmits; it does not sleep;
+#  5. --nf-rx without --nf-tx, with --shared-core, NF 1 dropping every 4th
+#     packet (bursts split per packet): NF 1 polls, hands its packets back
+#     to the manager, which transmits 3 in 4 and drops the rest as
+#     nf_drop; it does not sleep; no mbuf in use after the stop;
 #  6. net_pcap ports cannot be opened by an NF: the manager says so, keeps
 #     polling, and 1200 frames come out identical and in order.
 
@@ -127,7 +129,7 @@ J=$T_WORK/shared.json
 log "part 5: chain 1 with --nf-rx --shared-core (the manager transmits)"
 start_mgr mgr5 "$J" "${NULLS[@]}" -- --chain 1 --nf-rx --shared-core
 wait_json "$J"
-start_nf s1 "$SFWD" -r 1
+start_nf s1 "$SFWD" -r 1 --drop-every 4
 wait_mgr_polling mgr5
 rx_by "$J" s1
 port_tx_grows "$J"
@@ -135,11 +137,16 @@ v=$(nf_get "$J" "$(pid_of s1)" sleeps)
 json_next "$J"
 [ "$(nf_get "$J" "$(pid_of s1)" sleeps)" -eq "$v" ] ||
 	fail "the polling NF sleeps: $(json_get "$J" 'j["nfs"]')"
-ok "NF 1 polls, the manager transmits what it hands back; it does not sleep"
+wait_for 30 json_true "$J" 'j["drops"]["nf_drop"] > 0' ||
+	fail "no nf_drop with --drop-every 4: $(json_get "$J" 'j["drops"]')"
+ok "NF 1 polls, the manager transmits what it hands back and drops every 4th; NF 1 does not sleep"
 kill -INT "$(pid_of mgr5)"
 expect_exit mgr5 30 0
 expect_exit s1 30 0
 expect_no_mbuf_in_use "$J"
+json_true "$J" '(lambda d, rx, tx: d > 0 and abs(d * 3 - tx) <= tx * 0.01 + 64 and rx >= tx + d)(j["drops"]["nf_drop"], sum(p["rx"] for p in j["ports"]), sum(p["tx"] for p in j["ports"]))' ||
+	fail "not 1 in 4 dropped: drops $(json_get "$J" 'j["drops"]'), ports $(json_get "$J" 'j["ports"]')"
+ok "of what NF 1 passed on, 1 in 4 was dropped (nf_drop), 3 in 4 sent"
 expect_clean
 
 # ---- 6. net_pcap: the manager keeps polling, byte-identical
