@@ -430,8 +430,9 @@ mgr_rx_want(struct mgr_ctx *ctx, const char **why)
 }
 
 /* Has the NF the ports were handed to stopped polling them? Yes once it
- * passed a quiescent point after rx_owner left it, or is gone. Waits a
- * little for it. reg_lock held. */
+ * passed a quiescent point after rx_owner left it, or is gone (its slot
+ * freed, or its process: a death is seen here before it is reclaimed).
+ * Waits a little for it. reg_lock held. */
 static int
 mgr_rx_given_back(struct mgr_ctx *ctx)
 {
@@ -451,7 +452,7 @@ mgr_rx_given_back(struct mgr_ctx *ctx)
 		if (__atomic_load_n(&nf->state, __ATOMIC_ACQUIRE) ==
 			    ONVM_NF_FREE ||
 		    __atomic_load_n(&nf->nf.qs, __ATOMIC_ACQUIRE) !=
-			    ctx->rx_qs) {
+			    ctx->rx_qs || !mgr_pid_running(nf->pid)) {
 			ctx->rx_granted = -1;
 			ctx->rx_qs_valid = 0;
 			return 1;
