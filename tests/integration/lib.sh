@@ -337,6 +337,27 @@ make_pcap() {
 		fail "cannot generate $1 with $gen: $(cat "$T_WORK/gen.err")"
 }
 
+# pcap_mgr NAME SEED COUNT MGR_OPTS...: start manager NAME on net_pcap
+# ports, port 0 replaying COUNT varied frames (make_pcap with SEED), port 1
+# written to a file; sets IN, OUT and J (its stats JSON) and waits for the
+# JSON. pcap_sent COUNT: wait until port 1 sent COUNT frames.
+pcap_mgr() {
+	local name=$1 seed=$2 count=$3
+	shift 3
+	IN=$T_WORK/$name.in.pcap
+	OUT=$T_WORK/$name.out.pcap
+	J=$T_WORK/$name.json
+	make_pcap "$IN" "$count" "$seed"
+	start_mgr "$name" "$J" --vdev="net_pcap0,rx_pcap=$IN" \
+		--vdev="net_pcap1,tx_pcap=$OUT" -- "$@"
+	wait_json "$J"
+}
+
+pcap_sent() {
+	wait_for 30 json_true "$J" "j['ports'][1]['tx'] >= $1" ||
+		fail "port 1 sent $(json_get "$J" 'j["ports"][1]["tx"]') of $1"
+}
+
 # pcap_tool ARGS...: tests/integration/pcap_tool.py (count, mix, same).
 pcap_tool() {
 	"$T_PY" "$T_DIR/pcap_tool.py" "$@"

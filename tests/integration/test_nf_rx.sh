@@ -151,17 +151,10 @@ expect_clean
 
 # ---- 6. net_pcap: the manager keeps polling, byte-identical
 log "part 6: net_pcap ports with --nf-rx stay with the manager"
-IN=$T_WORK/in.pcap
-OUT=$T_WORK/out.pcap
-make_pcap "$IN" 1200 7
-J=$T_WORK/pcap.json
-start_mgr mgr6 "$J" --vdev="net_pcap0,rx_pcap=$IN" --vdev="net_pcap1,tx_pcap=$OUT" \
-	-- --chain 1 --nf-rx --ring-size 4096 --max-nfs 4
-wait_json "$J"
+pcap_mgr mgr6 7 1200 --chain 1 --nf-rx --ring-size 4096 --max-nfs 4
 start_nf p1 "$SFWD" -r 1
 wait_mgr_polling mgr6
-wait_for 30 json_true "$J" 'j["ports"][1]["tx"] >= 1200' ||
-	fail "port 1 sent $(json_get "$J" 'j["ports"][1]["tx"]') of 1200"
+pcap_sent 1200
 grep -q "nf-rx: port 0 (net_pcap0) is a net_pcap port, which NFs cannot open; the manager polls every port" "$T_WORK/mgr6.err" ||
 	fail "the manager does not say it keeps the net_pcap ports: $(cat "$T_WORK/mgr6.err")"
 json_true "$J" 'j["port_rx_by"] == -1' || fail "port_rx_by is not -1 with net_pcap ports"

@@ -77,18 +77,11 @@ expect_clean
 
 # ---- 3. net_pcap: the manager keeps transmitting, byte-identical
 log "part 3: net_pcap ports with --nf-tx fall back to the manager's tx"
-IN=$T_WORK/in.pcap
-OUT=$T_WORK/out.pcap
-make_pcap "$IN" 1200 11
-J=$T_WORK/pcap.json
-start_mgr mgr3 "$J" --vdev="net_pcap0,rx_pcap=$IN" --vdev="net_pcap1,tx_pcap=$OUT" \
-	-- --chain 1,2 --nf-tx --ring-size 4096 --max-nfs 4
-wait_json "$J"
+pcap_mgr mgr3 11 1200 --chain 1,2 --nf-tx --ring-size 4096 --max-nfs 4
 start_nf p1 "$SFWD" -r 1
 start_nf p2 "$SFWD" -r 2
 wait_mgr_polling mgr3
-wait_for 30 json_true "$J" 'j["ports"][1]["tx"] >= 1200' ||
-	fail "port 1 sent $(json_get "$J" 'j["ports"][1]["tx"]') of 1200"
+pcap_sent 1200
 grep -q "net_pcap ports are sent to by the manager" "$T_WORK/p2.err" ||
 	fail "the NF does not say the manager sends on net_pcap: $(cat "$T_WORK/p2.err")"
 ok "the NF leaves net_pcap to the manager"
