@@ -122,10 +122,19 @@ ctl_ports(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 {
 	struct mgr_totals *t;
 	struct rte_tel_data *r;
+	char rx_by[16];
+	int16_t owner;
 	uint16_t p;
 
 	if (ctl_no_params(params, d, CTL_CMD_PORTS) < 0)
 		return 0;
+	/* who polls the ports' rx queues (--nf-rx) */
+	owner = __atomic_load_n(&ctx->shm->rx_owner, __ATOMIC_RELAXED);
+	if (owner >= 0)
+		snprintf(rx_by, sizeof(rx_by), "nf %d", owner);
+	else
+		snprintf(rx_by, sizeof(rx_by), "%s",
+			 owner == ONVM_RX_MGR ? "manager" : "-");
 	t = malloc(sizeof(*t));
 	if (t == NULL)
 		return -ENOMEM;
@@ -144,6 +153,7 @@ ctl_ports(struct mgr_ctx *ctx, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(r, "rx_missed", t->eth[p].imissed);
 		rte_tel_data_add_dict_u64(r, "rx_nombuf", t->eth[p].rx_nombuf);
 		rte_tel_data_add_dict_u64(r, "tx_full", t->st.port_tx_full[p]);
+		rte_tel_data_add_dict_string(r, "rx_by", rx_by);
 		ctl_add_row(d, p, r);
 	}
 	free(t);

@@ -24,7 +24,7 @@ const char ctl_usage[] =
 "(/var/run/dpdk/P/dpdk_telemetry.v2). Nothing stops while it works.\n"
 "\n"
 "commands:\n"
-"  ports                  ports and their counters\n"
+"  ports                  ports, their counters and who polls them\n"
 "  services               services, their instances, their place on the chain\n"
 "  nfs                    NF instances: slot, service, instance, pid, state,\n"
 "                         counters\n"

@@ -334,14 +334,15 @@ cmd_ports(struct ctl_conn *c)
 		return 0;
 	}
 	table_init(&t, "PORT NAME< DRIVER< RX TX DROPS RX_MISSED RX_NOMBUF "
-		   "TX_FULL");
+		   "TX_FULL RX_BY<");
 	for (p = v->child; p != NULL; p = p->next)
 		table_row(&t, p->key, txt(p, "name", b[0], 64),
 			  txt(p, "driver", b[1], 64), txt(p, "rx", b[2], 64),
 			  txt(p, "tx", b[3], 64), txt(p, "drops", b[4], 64),
 			  txt(p, "rx_missed", b[5], 64),
 			  txt(p, "rx_nombuf", b[6], 64),
-			  txt(p, "tx_full", b[7], 64));
+			  txt(p, "tx_full", b[7], 64),
+			  txt(p, "rx_by", b[8], 64));
 	table_print(&t);
 	ctl_json_free(root);
 	return 0;

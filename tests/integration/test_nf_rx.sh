@@ -5,7 +5,8 @@
 # --nf-rx: the first NF of the default chain polls the ports itself while
 # it is its service's one instance and no flow rule exists.
 #  1. net_null, chain 1,2 with --nf-tx: the manager hands the ports to NF 1
-#     (port_rx_by is its slot, its port_rx grows, the log says so);
+#     (port_rx_by is its slot, its port_rx grows, the log and onvmctl ports
+#     say so);
 #  2. a flow rule (onvmctl flow add) takes them back at once: port_rx_by
 #     -1, the NF's port_rx stops, the ports still forward; flow del hands
 #     them to the NF again;
@@ -69,6 +70,16 @@ grep -q "this NF can poll the 2 rx queue(s) of 2 port(s)" "$T_WORK/fwd1.err" ||
 	fail "fwd1 does not say it can poll the ports: $(cat "$T_WORK/fwd1.err")"
 port_tx_grows "$J"
 ok "NF 1 polls both ports itself; the ports forward"
+if [ -x "$CTL" ]; then
+	slot=$(nf_get "$J" "$(pid_of fwd1)" slot)
+	run_fg ports "$CTL" --file-prefix "$T_PREFIX" ports --json
+	[ "$T_RC" -eq 0 ] || fail "onvmctl ports failed: $(cat "$T_WORK/ports.err")"
+	"$T_PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if [p["rx_by"] for p in d.values()] == ["nf " + sys.argv[2]] * 2 else 1)' \
+		"$T_WORK/ports.out" "$slot" || fail "onvmctl ports does not say NF slot $slot polls both: $(cat "$T_WORK/ports.out")"
+	run_fg ports_t "$CTL" --file-prefix "$T_PREFIX" ports
+	grep -q "RX_BY" "$T_WORK/ports_t.out" || fail "onvmctl ports has no RX_BY column: $(cat "$T_WORK/ports_t.out")"
+	ok "onvmctl ports: rx_by is \"nf $slot\" for both ports"
+fi
 
 # ---- 2. a flow rule takes the ports back, its removal gives them again
 if [ -x "$CTL" ]; then
