@@ -154,6 +154,7 @@ struct mgr_ctx {
 	 * rx_owner left it, or died), and its qs then */
 	int16_t rx_granted;
 	int rx_qs_valid;
+	int rx_warned;			/* said that it does not give them back */
 	uint64_t rx_qs;
 	struct mgr_watch *watch;	/* pidfds, launch specs, restarts */
 	struct mgr_scale *scale;	/* auto-scaling (mgr_scale.c) */

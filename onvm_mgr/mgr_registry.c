@@ -490,10 +490,14 @@ mgr_rx_update(struct mgr_ctx *ctx)
 		cur = ONVM_RX_NONE;
 	}
 	if (!mgr_rx_given_back(ctx)) {
-		MGR_LOG(DEBUG, "--nf-rx: NF in slot %d still polls the ports",
-			ctx->rx_granted);
+		if (!ctx->rx_warned)
+			MGR_LOG(WARNING, "--nf-rx: the NF in slot %d does not give "
+				"the ports back (stopped?); nobody polls them "
+				"until it runs again or dies", ctx->rx_granted);
+		ctx->rx_warned = 1;
 		return;
 	}
+	ctx->rx_warned = 0;
 	if (want < 0) {
 		__atomic_store_n(&shm->rx_owner, (int16_t)ONVM_RX_MGR,
 				 __ATOMIC_SEQ_CST);
