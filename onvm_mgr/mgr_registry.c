@@ -317,6 +317,10 @@ mgr_edge_want(struct mgr_ctx *ctx, uint16_t slot)
 	if (nf->state != ONVM_NF_RUNNING ||
 	    shm->svc[nf->service_id].n != 1)
 		return -1;
+	/* --nf-rx: while it may poll the ports it produces into its own
+	 * in_ring (a burst to split); no other NF until it gave them back */
+	if (ctx->rx_granted == (int16_t)slot)
+		return -1;
 	for (i = 1; i < c->len; i++)
 		if (c->sid[i] == nf->service_id)
 			break;
@@ -423,7 +427,7 @@ mgr_rx_want(struct mgr_ctx *ctx, const char **why)
 	nf = &shm->nf[slot];
 	*why = "the first NF cannot poll the ports";
 	if (nf->state != ONVM_NF_RUNNING || nf->in_from != -1 ||
-	    ctx->edge_prev[slot] != -1 ||
+	    !mgr_edge_prev_done(ctx, slot) ||
 	    !__atomic_load_n(&nf->nf.rx_ready, __ATOMIC_ACQUIRE))
 		return -1;
 	return slot;

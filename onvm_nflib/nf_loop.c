@@ -539,8 +539,9 @@ nf_rx_mine(struct onvm_nf *nf)
 /* --nf-rx: one burst from the next of our (port, queue) pairs, into the
  * crash record (held.pkts, rx_n), where it is processed, as the manager
  * would have sent it: at position 0 of the default chain (we head it, and
- * no flow rule exists while we poll). The PMD refills from our own mempool cache
- * (its lcore id, as for transmits). @return packets received. */
+ * no flow rule exists while we poll). The PMD refills from our own
+ * mempool cache (its lcore id, as for transmits). @return packets
+ * received. */
 static inline uint16_t
 nf_rx_port(struct onvm_nf *nf)
 {

@@ -9,7 +9,8 @@
 #     say so);
 #  2. a flow rule (onvmctl flow add) takes them back at once: port_rx_by
 #     -1, the NF's port_rx stops, the ports still forward; flow del hands
-#     them to the NF again;
+#     them to the NF again; so does chain 1,2,1 (NF 2 then feeds NF 1's
+#     in_ring directly) and back to 1,2;
 #  3. a second instance of service 1 takes them back; when it stops, the
 #     first one polls again;
 #  4. SIGKILL of the polling NF: the manager polls again; a new NF 1 gets
@@ -99,6 +100,18 @@ if [ -x "$CTL" ]; then
 	[ "$T_RC" -eq 0 ] || fail "onvmctl flow del failed: $(cat "$T_WORK/fdel.err")"
 	rx_by "$J" fwd1
 	ok "without the rule NF 1 polls the ports again"
+	# service 1 twice on the chain: NF 2 then feeds NF 1's in_ring, which
+	# NF 1 may not produce into itself any more
+	run_fg cset "$CTL" --file-prefix "$T_PREFIX" chain set 1,2,1
+	[ "$T_RC" -eq 0 ] || fail "onvmctl chain set failed: $(cat "$T_WORK/cset.err")"
+	rx_by_mgr "$J"
+	wait_for 30 json_true "$J" "[n['fed_by_slot'] for n in j['nfs'] if n['service'] == 1] == [$(nf_get "$J" "$(pid_of fwd2)" slot)]" ||
+		fail "NF 2 does not feed NF 1 directly on chain 1,2,1: $(json_get "$J" 'j["nfs"]')"
+	port_tx_grows "$J"
+	run_fg cset2 "$CTL" --file-prefix "$T_PREFIX" chain set 1,2
+	[ "$T_RC" -eq 0 ] || fail "onvmctl chain set failed: $(cat "$T_WORK/cset2.err")"
+	rx_by "$J" fwd1
+	ok "chain 1,2,1: the manager polls and NF 2 feeds NF 1; back on 1,2 NF 1 polls"
 else
 	[ -n "${ONVM_BUILD_DIR:-}" ] && fail "$CTL is missing"
 	log "onvmctl missing: part 2 not run"
