@@ -23,6 +23,8 @@ mgr_port_socket(uint16_t port)
 	return s < 0 ? (int)rte_socket_id() : s;
 }
 
+#define MGR_NF_RX_POOL_OPS "lf_stack"
+
 static int
 mgr_pool_for_socket(struct mgr_ctx *ctx, int socket, uint32_t nb_mbufs)
 {
@@ -39,8 +41,28 @@ mgr_pool_for_socket(struct mgr_ctx *ctx, int socket, uint32_t nb_mbufs)
 	if (cache > RTE_MEMPOOL_CACHE_MAX_SIZE)
 		cache = RTE_MEMPOOL_CACHE_MAX_SIZE;
 	snprintf(name, sizeof(name), "onvm_pool_s%d", socket);
-	mp = rte_pktmbuf_pool_create(name, nb_mbufs, cache, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	/* --nf-rx: NFs refill from the pool and flush to it, and an NF may be
+	 * killed inside either. In a ring that leaves a consumer or producer
+	 * tail behind its head for good, and every later operation of the
+	 * pool waits for it (the manager's data lcore too). A lock-free
+	 * stack changes with one compare-and-swap: a death loses what the NF
+	 * held, never the pool. It costs nothing measurable when one core
+	 * allocates and frees, more when two do (see docs/architecture.md). */
+	mp = NULL;
+	if (ctx->opts.nf_rx) {
+		mp = rte_pktmbuf_pool_create_by_ops(name, nb_mbufs, cache, 0,
+						    RTE_MBUF_DEFAULT_BUF_SIZE,
+						    socket, MGR_NF_RX_POOL_OPS);
+		if (mp == NULL)
+			MGR_LOG(WARNING, "--nf-rx: cannot create mempool %s with "
+				"ops %s (%s); using the default ring, which an "
+				"NF killed inside a mempool operation can wedge",
+				name, MGR_NF_RX_POOL_OPS,
+				rte_strerror(rte_errno));
+	}
+	if (mp == NULL)
+		mp = rte_pktmbuf_pool_create(name, nb_mbufs, cache, 0,
+					     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	if (mp == NULL) {
 		mgr_fail(ctx, "cannot create mempool %s of %u mbufs on socket %d: %s"
 			" (reserve more hugepages: scripts/setup.sh)",

@@ -180,12 +180,21 @@ mgr_free_rx_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 	struct onvm_nf_held *h = &nf->held;
 	struct rte_ring *in = nf->in_ring;
 	unsigned int n = __atomic_load_n(&h->rx_n, __ATOMIC_ACQUIRE), passed;
+	unsigned int lost;
+	int s;
 
 	if (__atomic_load_n(&h->rx_busy, __ATOMIC_ACQUIRE)) {
-		ctx->ctl_st.drop[MGR_DROP_NF_RX_LOST] += ONVM_BURST;
+		/* the PMD's burst, and what a refill of the NF's cache had
+		 * taken from the pool (at most its size and a burst) */
+		lost = 2 * ONVM_BURST + (ctx->pools[0] != NULL ?
+					  ctx->pools[0]->cache_size : 0);
+		for (s = 1; s < RTE_MAX_NUMA_NODES; s++)
+			if (ctx->pools[s] != NULL)
+				lost += ctx->pools[s]->cache_size;
+		ctx->ctl_st.drop[MGR_DROP_NF_RX_LOST] += lost;
 		MGR_LOG(WARNING, "NF pid %d died inside a port rx burst: up to "
-			"%d packet(s) the PMD took are not reclaimed", nf->pid,
-			ONVM_BURST);
+			"%u mbuf(s) the PMD and a mempool refill took are not "
+			"reclaimed", nf->pid, lost);
 		__atomic_store_n(&h->rx_busy, 0, __ATOMIC_RELEASE);
 	}
 	if (n == 0 || n > ONVM_BURST ||
