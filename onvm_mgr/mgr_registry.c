@@ -109,7 +109,7 @@ mgr_free_held(struct mgr_ctx *ctx, struct onvm_nf_slot *nf)
 		/* --nf-rx: a burst straight from a port, in the record */
 		held = __atomic_load_n(&h->rx_n, __ATOMIC_ACQUIRE);
 		src = NULL;
-		slots = (struct rte_mbuf **)(uintptr_t)h->pkts;
+		slots = nf->held.pkts;
 		tail = 0;
 	}
 	if (held == 0)
